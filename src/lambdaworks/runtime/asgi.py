@@ -1,0 +1,125 @@
+"""ASGI bridge: :func:`build_scope` (pure) and :class:`AsgiRunner` (one event loop per process).
+
+The event loop is created once, with the handler, and reused by every invocation: Lambda
+freezes the process between invocations, so a persistent loop is both correct and the cheapest
+way to run a coroutine per request. ``asyncio`` is imported here only, so WSGI functions never
+pay for it at cold start.
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from lambdaworks.runtime.encoding import path_to_asgi
+from lambdaworks.runtime.lifespan import Lifespan
+from lambdaworks.runtime.types import HttpResponse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Awaitable, Callable, MutableMapping
+    from typing import Any
+
+    from lambdaworks.runtime.types import HttpRequest
+
+    Message = MutableMapping[str, Any]
+    Receive = Callable[[], Awaitable[Message]]
+    Send = Callable[[Message], Awaitable[None]]
+    AsgiApp = Callable[[MutableMapping[str, Any], Receive, Send], Awaitable[None]]
+
+_ASGI = {"version": "3.0", "spec_version": "2.3"}
+
+
+def _raw(value: str) -> bytes:
+    return value.encode("latin-1") if value.isascii() else value.encode("utf-8")
+
+
+def build_scope(request: HttpRequest, state: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The ASGI HTTP scope for ``request``. ``path`` includes ``root_path``, as servers send it."""
+    root = request.root_path
+    scope: dict[str, Any] = {
+        "type": "http",
+        "asgi": _ASGI,
+        "http_version": "1.1",
+        "method": request.method,
+        "scheme": request.scheme,
+        "path": root + path_to_asgi(request.path),
+        "raw_path": _raw(root + request.path),
+        "root_path": root,
+        "query_string": _raw(request.query),
+        "headers": [(k.encode("latin-1"), _raw(v)) for k, v in request.headers],
+        "server": (request.server_name, request.server_port),
+        "client": (request.client_ip, 0),
+        "aws.event": request.event,
+        "aws.context": request.context,
+    }
+    if state is not None:
+        scope["state"] = state.copy()
+    return scope
+
+
+class AsgiRunner:
+    """Runs an ASGI app one request at a time on a loop owned by this runner."""
+
+    def __init__(self, app: AsgiApp, *, lifespan: str = "auto") -> None:
+        self.app = app
+        self.loop = asyncio.new_event_loop()
+        asyncio.set_event_loop(self.loop)
+        self.lifespan = Lifespan(app, self.loop, mode=lifespan)
+        self.lifespan.startup()
+
+    @property
+    def state(self) -> dict[str, Any] | None:
+        """Lifespan state shared with every request (``scope["state"]``), if the app has lifespan."""
+        return self.lifespan.state if self.lifespan.supported else None
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.run(build_scope(request, self.state), request.body)
+
+    def run(self, scope: dict[str, Any], body: bytes) -> HttpResponse:
+        """Run one HTTP request through the app and return the whole response."""
+        return self.loop.run_until_complete(self._cycle(scope, body))
+
+    async def _cycle(self, scope: dict[str, Any], body: bytes) -> HttpResponse:
+        status = 0
+        headers: list[tuple[str, str]] = []
+        chunks: list[bytes] = []
+        state = {"received": False, "done": False}
+        finished: asyncio.Future[None] | None = None
+
+        async def receive() -> Message:
+            nonlocal finished
+            if not state["received"]:
+                state["received"] = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            if not state["done"]:  # the request is fully read: wait until the response is sent
+                if finished is None:
+                    finished = self.loop.create_future()
+                await finished
+            return {"type": "http.disconnect"}
+
+        async def send(message: Message) -> None:
+            nonlocal status, headers
+            kind = message["type"]
+            if kind == "http.response.start":
+                status = int(message["status"])
+                headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", ())]
+            elif kind == "http.response.body":
+                chunk = message.get("body", b"")
+                if chunk:
+                    chunks.append(chunk)
+                if not message.get("more_body", False):
+                    state["done"] = True
+                    if finished is not None and not finished.done():
+                        finished.set_result(None)
+
+        await self.app(scope, receive, send)
+        if not status:
+            raise RuntimeError("the ASGI application returned without starting a response")
+        return HttpResponse(status, headers, chunks[0] if len(chunks) == 1 else b"".join(chunks))
+
+    def close(self) -> None:
+        """Run lifespan shutdown and close the loop (called at interpreter exit)."""
+        if self.loop.is_closed():
+            return
+        self.lifespan.shutdown()
+        self.loop.close()

@@ -1,0 +1,128 @@
+"""Application Load Balancer target events, single-value and multi-value header modes.
+
+ALB passes the query string through url-encoded as the client sent it (unlike API Gateway),
+so values are joined without re-encoding. With multi-value headers enabled on the target group
+the event carries ``multiValueHeaders``/``multiValueQueryStringParameters`` and the result must
+use ``multiValueHeaders``. In single-value mode a header can appear once, so repeated
+``Set-Cookie`` headers are sent under distinct spellings of the name (``Set-Cookie``,
+``set-cookie``, ``SET-COOKIE``...), which ALB forwards as separate headers: no cookie is lost.
+"""
+
+from __future__ import annotations
+
+from lambdaworks.runtime.encoding import body_bytes, status_line
+from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers
+from lambdaworks.runtime.events.base import HttpSource, encode_body, split_host, strip_prefix
+from lambdaworks.runtime.types import HttpRequest
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
+
+    from lambdaworks.runtime.events.base import Options
+    from lambdaworks.runtime.types import Event, HttpResponse, Result
+
+
+def case_variants(name: str) -> list[str]:
+    """Distinct spellings of a header name, first the name as given (for repeated Set-Cookie)."""
+    lower = name.lower()
+    variants = [name]
+    letters = [i for i, c in enumerate(lower) if c.isalpha()]
+    for mask in range(1 << len(letters)):
+        chars = list(lower)
+        for bit, index in enumerate(letters):
+            if mask >> bit & 1:
+                chars[index] = chars[index].upper()
+        candidate = "".join(chars)
+        if candidate not in variants:
+            variants.append(candidate)
+        if len(variants) >= 128:
+            break
+    return variants
+
+
+def raw_query(event: Event) -> str:
+    """ALB's query parameters are still url-encoded: join them as they are."""
+    multi = event.get("multiValueQueryStringParameters")
+    if multi:
+        return "&".join([f"{k}={v}" if v != "" else k for k, vs in multi.items() if vs for v in vs])
+    single = event.get("queryStringParameters")
+    if single:
+        return "&".join([f"{k}={v}" if v != "" else k for k, v in single.items() if v is not None])
+    return ""
+
+
+class Alb(HttpSource):
+    """Application Load Balancer with a Lambda target group."""
+
+    name = "alb"
+
+    def infer(self, event: Event) -> bool:
+        context = event.get("requestContext")
+        return isinstance(context, dict) and "elb" in context and "httpMethod" in event
+
+    def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
+        headers = request_headers(event)
+        scheme, host, port, client = forwarded(headers)
+        server_name, server_port = split_host(host, scheme, port)
+        path = event.get("path") or "/"
+        if not isinstance(path, str):
+            raise TypeError("path must be a string")
+        root_path = ""
+        if options.base_path:
+            rest = strip_prefix(path, options.base_path)
+            if rest is not None:
+                root_path, path = options.base_path, rest
+        return HttpRequest(
+            method=event["httpMethod"],
+            path=path,
+            query=raw_query(event),
+            headers=headers,
+            body=body_bytes(event.get("body"), bool(event.get("isBase64Encoded"))),
+            root_path=root_path,
+            scheme=scheme,
+            server_name=server_name,
+            server_port=server_port,
+            client_ip=client or "",
+            source=self.name,
+            event=event,
+            context=context,
+        )
+
+    def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
+        body, is_base64 = encode_body(response, options)
+        result: Result = {"statusCode": response.status, "statusDescription": status_line(response.status)}
+        event = request.event
+        if isinstance(event, dict) and "multiValueHeaders" in event:
+            multi: dict[str, list[str]] = {}
+            for key, value in response.headers:
+                multi.setdefault(key, []).append(value)
+            result["multiValueHeaders"] = multi
+        else:
+            result["headers"] = self.single_headers(response)
+        result["body"] = body
+        result["isBase64Encoded"] = is_base64
+        return result
+
+    @staticmethod
+    def single_headers(response: HttpResponse) -> dict[str, str]:
+        headers: dict[str, str] = {}
+        lower_seen: dict[str, str] = {}
+        cookies: list[str] = []
+        cookie_name = "Set-Cookie"
+        for key, value in response.headers:
+            lower = key.lower()
+            if lower == "set-cookie":
+                if not cookies:
+                    cookie_name = key
+                cookies.append(value)
+            elif lower in lower_seen:
+                first = lower_seen[lower]
+                headers[first] = f"{headers[first]}, {value}"
+            else:
+                lower_seen[lower] = key
+                headers[key] = value
+        if cookies:
+            for name, value in zip(case_variants(cookie_name), cookies):
+                headers[name] = value
+        return headers

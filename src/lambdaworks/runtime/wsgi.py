@@ -1,0 +1,91 @@
+"""WSGI bridge: :func:`build_environ` (pure) and :func:`run_wsgi` (calls the app)."""
+
+from __future__ import annotations
+
+import io
+import sys
+
+from lambdaworks.runtime.encoding import latin1, path_to_wsgi
+from lambdaworks.runtime.types import HttpResponse
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any
+
+    from lambdaworks.runtime.types import HttpRequest
+
+    WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+_KEYS: dict[str, str] = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+
+
+def environ_key(name: str) -> str:
+    """``"x-api-key"`` -> ``"HTTP_X_API_KEY"`` (memoised: header names repeat across requests)."""
+    key = _KEYS.get(name)
+    if key is None:
+        key = "HTTP_" + name.upper().replace("-", "_")
+        if len(_KEYS) < 512:
+            _KEYS[name] = key
+    return key
+
+
+def build_environ(request: HttpRequest) -> dict[str, Any]:
+    """The PEP 3333 environ for ``request``; the raw event and context ride along."""
+    body = request.body
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": request.method,
+        "SCRIPT_NAME": request.root_path,
+        "PATH_INFO": path_to_wsgi(request.path),
+        "QUERY_STRING": request.query,
+        "SERVER_NAME": request.server_name,
+        "SERVER_PORT": str(request.server_port),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": request.client_ip,
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": request.scheme,
+        "wsgi.input": io.BytesIO(body),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+        "lambda.event": request.event,
+        "lambda.context": request.context,
+    }
+    for name, value in request.headers:
+        key = _KEYS.get(name) or environ_key(name)
+        if key in environ:
+            sep = "; " if key == "HTTP_COOKIE" else ","
+            environ[key] = f"{environ[key]}{sep}{latin1(value)}"
+        else:
+            environ[key] = latin1(value)
+    if body or "CONTENT_LENGTH" in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
+
+
+def run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> HttpResponse:
+    """Call a WSGI app and collect its whole response."""
+    state: list[Any] = []
+    chunks: list[bytes] = []
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], Any]:
+        if exc_info and state and chunks:
+            raise exc_info[1].with_traceback(exc_info[2])
+        state[:] = [status, headers]
+        return chunks.append
+
+    iterable = app(environ, start_response)
+    try:
+        for chunk in iterable:
+            if chunk:
+                chunks.append(chunk)
+    finally:
+        close = getattr(iterable, "close", None)
+        if close is not None:
+            close()
+    if not state:
+        raise RuntimeError("the WSGI application returned without calling start_response")
+    status, headers = state
+    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+    return HttpResponse(int(status[:3]), [(k, v) for k, v in headers], body)
