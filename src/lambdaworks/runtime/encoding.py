@@ -59,10 +59,14 @@ def is_text_media_type(content_type: str | None, extra: Iterable[str] = ()) -> b
 
 
 def is_binary_response(content_type: str | None, content_encoding: str | None) -> bool:
-    """Default rule: base64 unless text and not content-encoded (``identity`` counts as none)."""
+    """Default rule: base64 unless text and not content-encoded (``identity`` counts as none).
+
+    A response without a Content-Type counts as text; if its body is not UTF-8 it is still sent
+    as base64 (see ``events.base.encode_body``), so no byte is ever mangled.
+    """
     if content_encoding and content_encoding.strip().lower() not in ("identity", ""):
         return True
-    return not is_text_media_type(content_type)
+    return bool(content_type) and not is_text_media_type(content_type)
 
 
 def binary_rule(text_media_types: Iterable[str] = ()) -> BinaryRule:
@@ -77,7 +81,7 @@ def binary_rule(text_media_types: Iterable[str] = ()) -> BinaryRule:
     def rule(content_type: str | None, content_encoding: str | None) -> bool:
         if content_encoding and content_encoding.strip().lower() not in ("identity", ""):
             return True
-        return not is_text_media_type(content_type, extra)
+        return bool(content_type) and not is_text_media_type(content_type, extra)
 
     return rule
 

@@ -1,0 +1,159 @@
+"""An in-process client: builds real events, calls the handler, decodes the result like AWS would.
+
+    client = LambdaClient(handler, source="http-v2")
+    response = client.get("/items", query={"page": "2"})
+    assert response.status == 200 and response.json() == [...]
+"""
+
+from __future__ import annotations
+
+import base64
+import json as jsonlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from http.cookies import SimpleCookie
+from typing import Any
+
+from lambdaworks.runtime.context import LambdaContext
+from lambdaworks.testing.events import BodyIn, HeadersIn, QueryIn, make_http_event
+
+
+class ResponseHeaders:
+    """Response headers in order, repeats kept; look-ups are case-insensitive."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
+        self.pairs = list(pairs)
+
+    def get(self, name: str, default: str | None = None) -> str | None:
+        values = self.get_all(name)
+        return values[0] if values else default
+
+    def get_all(self, name: str) -> list[str]:
+        lower = name.lower()
+        return [v for k, v in self.pairs if k.lower() == lower]
+
+    def __getitem__(self, name: str) -> str:
+        value = self.get(name)
+        if value is None:
+            raise KeyError(name)
+        return value
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and bool(self.get_all(name))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(dict.fromkeys(k for k, _ in self.pairs))
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __repr__(self) -> str:
+        return f"ResponseHeaders({self.pairs!r})"
+
+
+class LambdaResponse:
+    """What a client of API Gateway/ALB would receive for a handler's result."""
+
+    def __init__(self, result: Any, event: dict[str, Any]) -> None:
+        self.result = result
+        self.event = event
+        self.status, pairs, self.content = decode_result(result)
+        self.headers = ResponseHeaders(pairs)
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+    def json(self) -> Any:
+        return jsonlib.loads(self.content)
+
+    @property
+    def cookies(self) -> dict[str, str]:
+        """Cookies set by the response (name -> value)."""
+        jar: SimpleCookie = SimpleCookie()
+        for header in self.headers.get_all("set-cookie"):
+            jar.load(header)
+        return {name: morsel.value for name, morsel in jar.items()}
+
+    def __repr__(self) -> str:
+        return f"<LambdaResponse {self.status} {len(self.content)} bytes>"
+
+
+def decode_result(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
+    """``(status, header pairs, body bytes)`` from a Lambda HTTP result, as the gateway reads it."""
+    if not isinstance(result, dict) or "statusCode" not in result:
+        body = result if isinstance(result, str) else jsonlib.dumps(result)
+        return 200, [("content-type", "application/json")], body.encode("utf-8")
+    pairs: list[tuple[str, str]] = []
+    multi = result.get("multiValueHeaders") or {}
+    for key, values in multi.items():
+        pairs.extend((key, str(v)) for v in values)
+    seen = {k.lower() for k in multi}
+    for key, value in (result.get("headers") or {}).items():
+        if key.lower() not in seen or key not in multi:
+            if (key, str(value)) not in pairs:
+                pairs.append((key, str(value)))
+    pairs.extend(("set-cookie", c) for c in result.get("cookies") or ())
+    body = result.get("body") or ""
+    raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
+    return int(result["statusCode"]), pairs, raw
+
+
+class LambdaClient:
+    """Calls ``handler`` in-process with events of one HTTP ``source``."""
+
+    def __init__(
+        self,
+        handler: Callable[[Any, Any], Any],
+        source: str = "http-v2",
+        *,
+        context_factory: Callable[[], Any] | None = None,
+        **event_defaults: Any,
+    ) -> None:
+        self.handler = handler
+        self.source = source
+        self.context_factory = context_factory or LambdaContext
+        self.event_defaults = event_defaults
+
+    def request(
+        self,
+        method: str,
+        path: str = "/",
+        *,
+        query: QueryIn = None,
+        headers: HeadersIn = None,
+        body: BodyIn = None,
+        json: Any = None,
+        cookies: Mapping[str, str] | Iterable[str] | None = None,
+        **event_options: Any,
+    ) -> LambdaResponse:
+        """Send one request; ``json=`` sets the body and content type."""
+        header_list = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
+        if json is not None:
+            body = jsonlib.dumps(json)
+            if not any(k.lower() == "content-type" for k, _ in header_list):
+                header_list.append(("Content-Type", "application/json"))
+        options = {**self.event_defaults, **event_options}
+        event = make_http_event(self.source, method, path, query=query, headers=header_list, body=body,
+                                cookies=cookies, **options)
+        return LambdaResponse(self.handler(event, self.context_factory()), event)
+
+    def get(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("GET", path, **kwargs)
+
+    def post(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("POST", path, **kwargs)
+
+    def put(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("PUT", path, **kwargs)
+
+    def patch(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("PATCH", path, **kwargs)
+
+    def delete(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("DELETE", path, **kwargs)
+
+    def head(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("HEAD", path, **kwargs)
+
+    def options(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
+        return self.request("OPTIONS", path, **kwargs)
