@@ -85,6 +85,7 @@ class ApiGatewayV2(HttpSource):
             and "rawPath" in event
             and isinstance(context, dict)
             and isinstance(context.get("http"), dict)
+            and "routeArn" not in event  # a Lambda authorizer request, not a proxy event
             and not self.is_function_url(context)
         )
 

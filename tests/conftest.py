@@ -1,0 +1,28 @@
+"""Shared test helpers: the event fixtures in ``../shared/fixtures/events/`` and small apps."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("LAMBDAWORKS_SHARED", ROOT.parent / "shared"))
+EVENTS = SHARED / "fixtures" / "events"
+
+
+def load_event(name: str) -> dict[str, Any]:
+    """Load ``folder/file.json`` from the shared event fixtures."""
+    path = EVENTS / name
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: tests expect ../shared/ beside the project (or LAMBDAWORKS_SHARED)")
+    return json.loads(path.read_text())  # type: ignore[no-any-return]
+
+
+def all_fixture_files() -> list[Path]:
+    """Every JSON fixture, sorted (``dynamodb-event-malformed.2.json`` is not valid JSON)."""
+    files = sorted(EVENTS.glob("*/*.json"))
+    if not files:
+        raise FileNotFoundError(f"no event fixtures under {EVENTS}")
+    return files
