@@ -12,7 +12,6 @@ Order of dispatch for a dict event:
 
 from __future__ import annotations
 
-import functools
 
 from lambdaworks.runtime.batch import process_batch
 from lambdaworks.runtime.encoding import binary_rule, is_binary_response
@@ -50,8 +49,8 @@ def _code_of(obj: Any) -> Any:
 def detect_interface(app: Any) -> str:
     """``"asgi"`` for coroutine callables taking (scope, receive, send), else ``"wsgi"``."""
     target = app
-    while isinstance(target, functools.partial):
-        target = target.func
+    while type(target).__name__ == "partial" and callable(getattr(target, "func", None)):
+        target = target.func  # functools.partial, without importing functools
     if getattr(target, "_is_coroutine_marker", None) is not None:
         return "asgi"
     if getattr(target, "_is_coroutine", None) is not None and not callable(getattr(target, "_is_coroutine", None)):

@@ -64,8 +64,12 @@ class AsgiRunner:
         self.app = app
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
-        self.lifespan = Lifespan(app, self.loop, mode=lifespan)
-        self.lifespan.startup()
+        try:
+            self.lifespan = Lifespan(app, self.loop, mode=lifespan)
+            self.lifespan.startup()
+        except BaseException:
+            self.loop.close()
+            raise
 
     @property
     def state(self) -> dict[str, Any] | None:
@@ -112,7 +116,15 @@ class AsgiRunner:
                     if finished is not None and not finished.done():
                         finished.set_result(None)
 
-        await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send)
+        except Exception:
+            if not state["done"]:
+                raise
+            # Starlette's error middleware sends its 500 and then re-raises: keep the response
+            import logging
+
+            logging.getLogger("lambdaworks").exception("the ASGI app raised after sending its response")
         if not status:
             raise RuntimeError("the ASGI application returned without starting a response")
         return HttpResponse(status, headers, chunks[0] if len(chunks) == 1 else b"".join(chunks))
