@@ -16,7 +16,9 @@ def load_event(name: str) -> dict[str, Any]:
     """Load ``folder/file.json`` from the shared event fixtures."""
     path = EVENTS / name
     if not path.exists():
-        raise FileNotFoundError(f"{path} is missing: tests expect ../shared/ beside the project (or LAMBDAWORKS_SHARED)")
+        raise FileNotFoundError(
+            f"{path} is missing: tests expect ../shared/ beside the project (or LAMBDAWORKS_SHARED)"
+        )
     return json.loads(path.read_text())  # type: ignore[no-any-return]
 
 

@@ -17,13 +17,17 @@ if not settings.configured:
     )
     django.setup()
 
-from django.http import HttpRequest, JsonResponse  # noqa: E402
-from django.urls import path, reverse  # noqa: E402
+from django.http import HttpRequest, JsonResponse
+from django.urls import path, reverse
 
 
 def hello(request: HttpRequest, name: str) -> JsonResponse:
     return JsonResponse(
-        {"name": name, "url": request.build_absolute_uri(reverse("hello", args=[name])), "args": dict(request.GET.lists())}
+        {
+            "name": name,
+            "url": request.build_absolute_uri(reverse("hello", args=[name])),
+            "args": dict(request.GET.lists()),
+        }
     )
 
 

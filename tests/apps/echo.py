@@ -17,7 +17,9 @@ def echo_wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> It
         "script_name": environ["SCRIPT_NAME"],
         "path_info": environ["PATH_INFO"],
         "query_string": environ["QUERY_STRING"],
-        "headers": {k: v for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")},
+        "headers": {
+            k: v for k, v in environ.items() if k.startswith("HTTP_") or k in ("CONTENT_TYPE", "CONTENT_LENGTH")
+        },
         "body": base64.b64encode(body).decode(),
         "scheme": environ["wsgi.url_scheme"],
         "server": [environ["SERVER_NAME"], environ["SERVER_PORT"]],

@@ -9,7 +9,12 @@ import pytest
 
 import lambdaworks
 from lambdaworks.runtime import MAX_RESPONSE_BYTES
-from lambdaworks.runtime.errors import ConfigurationError, EventDeliveryError, MalformedEvent, UnsupportedEvent
+from lambdaworks.runtime.errors import (
+    ConfigurationError,
+    EventDeliveryError,
+    MalformedEvent,
+    UnsupportedEvent,
+)
 from lambdaworks.testing import LambdaClient, LambdaContext, events
 from tests.apps import flask_app
 
@@ -77,11 +82,21 @@ def test_sqs_fifo_stops_at_first_failure_and_reports_the_rest() -> None:
     assert done == ["a"]
 
 
-@pytest.mark.parametrize(("source", "factory", "seq"), [
-    ("kinesis", lambda: events.kinesis_event(b"a", b"bad", b"c"), lambda r: r["kinesis"]["sequenceNumber"]),
-    ("dynamodb", lambda: events.dynamodb_event({"id": {"S": "a"}}, {"id": {"S": "bad"}}, {"id": {"S": "c"}}),
-     lambda r: r["dynamodb"]["SequenceNumber"]),
-])
+@pytest.mark.parametrize(
+    ("source", "factory", "seq"),
+    [
+        (
+            "kinesis",
+            lambda: events.kinesis_event(b"a", b"bad", b"c"),
+            lambda r: r["kinesis"]["sequenceNumber"],
+        ),
+        (
+            "dynamodb",
+            lambda: events.dynamodb_event({"id": {"S": "a"}}, {"id": {"S": "bad"}}, {"id": {"S": "c"}}),
+            lambda r: r["dynamodb"]["SequenceNumber"],
+        ),
+    ],
+)
 def test_streams_stop_at_first_failure(source: str, factory: Any, seq: Any) -> None:
     handler = lambdaworks.handler()
     done: list[int] = []
@@ -121,7 +136,9 @@ def test_unmatched_event_names_the_keys_seen() -> None:
 
 
 def test_known_source_without_handler_says_what_to_register() -> None:
-    with pytest.raises(UnsupportedEvent, match=r"it is a sqs event but no handler is registered: add @handler.on\('sqs'\)"):
+    with pytest.raises(
+        UnsupportedEvent, match=r"it is a sqs event but no handler is registered: add @handler.on\('sqs'\)"
+    ):
         lambdaworks.handler(flask_app.app)(events.sqs_event("x"), None)
 
 
@@ -235,7 +252,10 @@ def test_text_media_types_option_and_custom_rule() -> None:
     assert LambdaClient(lambdaworks.handler(vendor), "http-v2").get("/").result["isBase64Encoded"] is True
     handler = lambdaworks.handler(vendor, text_media_types=["application/vnd.acme"])
     assert LambdaClient(handler, "http-v2").get("/").result == {
-        "statusCode": 200, "headers": {"Content-Type": "application/vnd.acme"}, "body": "plain words", "isBase64Encoded": False
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/vnd.acme"},
+        "body": "plain words",
+        "isBase64Encoded": False,
     }
     always = lambdaworks.handler(vendor, is_binary=lambda content_type, content_encoding: True)
     assert LambdaClient(always, "http-v2").get("/").result["body"] == "cGxhaW4gd29yZHM="

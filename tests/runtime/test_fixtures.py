@@ -7,6 +7,7 @@ The expectation for each fixture is computed here from the event with AWS's docu
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 from typing import Any
 from urllib.parse import quote, unquote, unquote_to_bytes, urlencode
@@ -92,7 +93,11 @@ def v1_header_pairs(event: dict[str, Any]) -> list[tuple[str, str]]:
     multi = event.get("multiValueHeaders") or {}
     pairs = [(k.lower(), v) for k, vs in multi.items() for v in vs or []]
     lower_multi = {k.lower() for k in multi}
-    pairs += [(k.lower(), v) for k, v in (event.get("headers") or {}).items() if k.lower() not in lower_multi and v is not None]
+    pairs += [
+        (k.lower(), v)
+        for k, v in (event.get("headers") or {}).items()
+        if k.lower() not in lower_multi and v is not None
+    ]
     return pairs
 
 
@@ -119,26 +124,27 @@ def expected_request(event: dict[str, Any], source: str) -> dict[str, Any]:
     body = event.get("body") or ""
     raw = body.encode()
     if event.get("isBase64Encoded"):
-        try:
+        # a few fixtures flag plain text as base64; it is passed on as text
+        with contextlib.suppress(ValueError):
             raw = base64.b64decode(body, validate=True)
-        except ValueError:  # a few fixtures flag plain text as base64; it is passed on as text
-            pass
     return {"pairs": pairs, "method": method, "path": path, "query": query, "body": raw}
 
 
 def wsgi_headers(pairs: list[tuple[str, str]], body: bytes) -> dict[str, str]:
     out: dict[str, str] = {}
     for name, value in pairs:
-        key = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}.get(name) or "HTTP_" + name.upper().replace("-", "_")
-        value = value.encode().decode("latin-1")
-        out[key] = f"{out[key]}{'; ' if key == 'HTTP_COOKIE' else ','}{value}" if key in out else value
+        key = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}.get(
+            name
+        ) or "HTTP_" + name.upper().replace("-", "_")
+        native = value.encode().decode("latin-1")
+        out[key] = f"{out[key]}{'; ' if key == 'HTTP_COOKIE' else ','}{native}" if key in out else native
     if body or "CONTENT_LENGTH" in out:
         out["CONTENT_LENGTH"] = str(len(body))
     return out
 
 
 def server_of(pairs: list[tuple[str, str]], event: dict[str, Any]) -> tuple[str, str, str]:
-    headers = {k: v for k, v in reversed(pairs)}
+    headers = dict(reversed(pairs))
     scheme = headers.get("x-forwarded-proto", "https")
     host = headers.get("host") or (event.get("requestContext") or {}).get("domainName") or "localhost"
     port = headers.get("x-forwarded-port") or ("443" if scheme == "https" else "80")
@@ -169,15 +175,29 @@ def expected_result(source: str, event: dict[str, Any], body: str, asgi: bool) -
             "isBase64Encoded": False,
         }
     if source in ("apigw-v2", "function-url"):
-        return {"statusCode": 200, "headers": {ct: "application/json", echo: "1"}, "cookies": list(COOKIES), "body": body, "isBase64Encoded": False}
+        return {
+            "statusCode": 200,
+            "headers": {ct: "application/json", echo: "1"},
+            "cookies": list(COOKIES),
+            "body": body,
+            "isBase64Encoded": False,
+        }
     if "multiValueHeaders" in event:
-        return {"statusCode": 200, "statusDescription": "200 OK",
-                "multiValueHeaders": {ct: ["application/json"], echo: ["1"], cookie: list(COOKIES)},
-                "body": body, "isBase64Encoded": False}
+        return {
+            "statusCode": 200,
+            "statusDescription": "200 OK",
+            "multiValueHeaders": {ct: ["application/json"], echo: ["1"], cookie: list(COOKIES)},
+            "body": body,
+            "isBase64Encoded": False,
+        }
     second = "set-cookie" if not asgi else "Set-cookie"
-    return {"statusCode": 200, "statusDescription": "200 OK",
-            "headers": {ct: "application/json", echo: "1", cookie: COOKIES[0], second: COOKIES[1]},
-            "body": body, "isBase64Encoded": False}
+    return {
+        "statusCode": 200,
+        "statusDescription": "200 OK",
+        "headers": {ct: "application/json", echo: "1", cookie: COOKIES[0], second: COOKIES[1]},
+        "body": body,
+        "isBase64Encoded": False,
+    }
 
 
 def test_fixture_table_covers_every_http_shaped_fixture() -> None:
@@ -193,9 +213,11 @@ def test_fixture_table_covers_every_http_shaped_fixture() -> None:
             names.add(name)
     known_other = {n for n, s in OTHER_FIXTURES.items() if s in ("authorizer", "websocket")}
     bedrock = {n for n in names if "bedrock" in n.lower()}
-    assert names - bedrock - known_other - {"aws-lambda-go/apigw-v2-custom-authorizer-v1-request.json",
-                                            "aws-lambda-go/apigw-custom-auth-request-type-request.json",
-                                            "aws-lambda-go/apigw-v2-custom-authorizer-v2-request.json"} == set(HTTP_FIXTURES)
+    assert names - bedrock - known_other - {
+        "aws-lambda-go/apigw-v2-custom-authorizer-v1-request.json",
+        "aws-lambda-go/apigw-custom-auth-request-type-request.json",
+        "aws-lambda-go/apigw-v2-custom-authorizer-v2-request.json",
+    } == set(HTTP_FIXTURES)
 
 
 @pytest.mark.parametrize("name", sorted(HTTP_FIXTURES))

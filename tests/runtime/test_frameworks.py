@@ -29,7 +29,12 @@ MOUNTS = [
     ("http-v2", {}, {}, f"{EXECUTE_API}/hello/bob"),
     ("http-v2", {"stage": "dev"}, {}, f"{EXECUTE_API}/dev/hello/bob"),
     ("http-v2", {"base_path": "v2/api"}, {}, "https://api.example.com/v2/api/hello/bob"),
-    ("http-v2", {"base_path": "api", "route_key": "$default"}, {"base_path": "api"}, "https://api.example.com/api/hello/bob"),
+    (
+        "http-v2",
+        {"base_path": "api", "route_key": "$default"},
+        {"base_path": "api"},
+        "https://api.example.com/api/hello/bob",
+    ),
     ("function-url", {}, {}, "https://abcdef1234abcdef1234abcdef1234.lambda-url.us-east-1.on.aws/hello/bob"),
     ("alb", {}, {}, "http://lambda-alb-123578498.us-east-1.elb.amazonaws.com/hello/bob"),
     ("alb-multi", {}, {}, "http://lambda-alb-123578498.us-east-1.elb.amazonaws.com/hello/bob"),
@@ -48,7 +53,12 @@ def test_flask_routes_and_builds_urls_behind_stages_and_base_paths(
     handler = lambdaworks.handler(flask_app.app, **options) if options else FLASK
     response = LambdaClient(handler, source, **event_options).get("/hello/bob", query={"x": ["1", "2 3"]})
     assert response.status == 200
-    assert response.json() == {"name": "bob", "url": url, "path": "/" + url.split("/", 3)[3], "args": {"x": repeated(source)}}
+    assert response.json() == {
+        "name": "bob",
+        "url": url,
+        "path": "/" + url.split("/", 3)[3],
+        "args": {"x": repeated(source)},
+    }
 
 
 @pytest.mark.parametrize(("source", "event_options", "options", "url"), MOUNTS)
@@ -62,7 +72,9 @@ def test_starlette_routes_and_builds_urls_behind_stages_and_base_paths(
 
 
 @pytest.mark.parametrize(("source", "event_options", "options", "url"), MOUNTS)
-def test_fastapi_url_for_behind_mounts(source: str, event_options: dict[str, str], options: dict[str, str], url: str) -> None:
+def test_fastapi_url_for_behind_mounts(
+    source: str, event_options: dict[str, str], options: dict[str, str], url: str
+) -> None:
     handler = lambdaworks.handler(fastapi_app.app, **options) if options else FASTAPI
     response = LambdaClient(handler, source, **event_options).get("/items/7", query={"q": "a b"})
     assert response.status == 200
@@ -72,7 +84,11 @@ def test_fastapi_url_for_behind_mounts(source: str, event_options: dict[str, str
 @pytest.mark.parametrize("handler", [DJANGO_WSGI, DJANGO_ASGI], ids=["wsgi", "asgi"])
 @pytest.mark.parametrize(("source", "event_options", "options", "url"), MOUNTS[:4] + MOUNTS[7:10])
 def test_django_reverse_behind_mounts(
-    handler: lambdaworks.Handler, source: str, event_options: dict[str, str], options: dict[str, str], url: str
+    handler: lambdaworks.Handler,
+    source: str,
+    event_options: dict[str, str],
+    options: dict[str, str],
+    url: str,
 ) -> None:
     if options:
         handler = lambdaworks.handler(handler.app, **options)
@@ -99,7 +115,9 @@ def test_binary_response_is_base64_and_round_trips(handler: lambdaworks.Handler,
 @pytest.mark.parametrize("source", ALL_SOURCES)
 def test_binary_request_body_is_decoded(handler: lambdaworks.Handler, source: str) -> None:
     payload = bytes(range(255, -1, -1))
-    response = LambdaClient(handler, source).post("/echo", body=payload, headers={"Content-Type": "application/octet-stream"})
+    response = LambdaClient(handler, source).post(
+        "/echo", body=payload, headers={"Content-Type": "application/octet-stream"}
+    )
     assert response.status == 200
     assert response.event["isBase64Encoded"] is True
     assert response.result["isBase64Encoded"] is True
@@ -109,7 +127,9 @@ def test_binary_request_body_is_decoded(handler: lambdaworks.Handler, source: st
 @pytest.mark.parametrize("handler", [FLASK, STARLETTE], ids=["flask", "starlette"])
 @pytest.mark.parametrize("source", ALL_SOURCES)
 def test_text_bodies_stay_text(handler: lambdaworks.Handler, source: str) -> None:
-    response = LambdaClient(handler, source).post("/echo", body='{"é": 1}', headers={"Content-Type": "application/json"})
+    response = LambdaClient(handler, source).post(
+        "/echo", body='{"é": 1}', headers={"Content-Type": "application/json"}
+    )
     assert response.result["isBase64Encoded"] is False
     assert response.result["body"] == '{"é": 1}'
 
@@ -159,7 +179,9 @@ async def broken_asgi(scope: dict[str, object], receive: object, send: object) -
 
 @pytest.mark.parametrize("app", [broken_wsgi, broken_asgi], ids=["wsgi", "asgi"])
 @pytest.mark.parametrize("source", ALL_SOURCES)
-def test_exception_escaping_the_app_becomes_a_logged_500(app: object, source: str, caplog: pytest.LogCaptureFixture) -> None:
+def test_exception_escaping_the_app_becomes_a_logged_500(
+    app: object, source: str, caplog: pytest.LogCaptureFixture
+) -> None:
     handler = lambdaworks.handler(app)
     response = LambdaClient(handler, source).get("/x")
     assert response.status == 500

@@ -29,8 +29,26 @@ print(repr(new).replace("'", '"'))
 """
 
 # Heavy stdlib modules a WSGI function must not pay for at cold start.
-HEAVY = {"asyncio", "logging", "typing", "dataclasses", "inspect", "re", "urllib.parse", "uuid", "email", "http",
-         "json", "traceback", "base64", "tempfile", "subprocess", "threading", "ssl", "socket"}
+HEAVY = {
+    "asyncio",
+    "logging",
+    "typing",
+    "dataclasses",
+    "inspect",
+    "re",
+    "urllib.parse",
+    "uuid",
+    "email",
+    "http",
+    "json",
+    "traceback",
+    "base64",
+    "tempfile",
+    "subprocess",
+    "threading",
+    "ssl",
+    "socket",
+}
 
 
 def imported_by_runtime(python: str = sys.executable) -> list[str]:
@@ -42,7 +60,9 @@ def test_importing_lambdaworks_loads_only_the_runtime_and_the_stdlib() -> None:
     modules = imported_by_runtime()
     ours = [m for m in modules if m.split(".")[0] == "lambdaworks"]
     others = [m for m in modules if m.split(".")[0] != "lambdaworks"]
-    assert all(m == "lambdaworks" or m == "lambdaworks.__about__" or m.startswith("lambdaworks.runtime") for m in ours), ours
+    assert all(
+        m == "lambdaworks" or m == "lambdaworks.__about__" or m.startswith("lambdaworks.runtime") for m in ours
+    ), ours
     stdlib = sys.stdlib_module_names
     assert [m for m in others if m.split(".")[0] not in stdlib] == []
     assert sorted(set(others) & HEAVY) == []
@@ -70,8 +90,17 @@ def test_runtime_needs_nothing_newer_than_python_310() -> None:
         ast.parse(path.read_text(), filename=str(path), feature_version=(3, 10))
     vermin = shutil.which("vermin") or str(Path(sys.executable).with_name("vermin"))
     result = subprocess.run(
-        [vermin, "--no-tips", "--violations", "-t=3.10-", "--eval-annotations", "--no-parse-comments", str(RUNTIME)],
-        capture_output=True, text=True,
+        [
+            vermin,
+            "--no-tips",
+            "--violations",
+            "-t=3.10-",
+            "--eval-annotations",
+            "--no-parse-comments",
+            str(RUNTIME),
+        ],
+        capture_output=True,
+        text=True,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -96,7 +125,10 @@ print(json.dumps([lambdaworks.handler(app)(event, None), lambdaworks.handler(asg
 
 @pytest.mark.parametrize("version", ["3.10", "3.12", "3.13"])
 def test_runtime_runs_on_other_lambda_pythons(version: str) -> None:
-    candidates = [shutil.which(f"python{version}"), *map(str, Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}"))]
+    candidates = [
+        shutil.which(f"python{version}"),
+        *map(str, Path.home().glob(f".pyenv/versions/{version}*/bin/python{version}")),
+    ]
     working = [c for c in candidates if c and subprocess.run([c, "-c", "pass"], capture_output=True).returncode == 0]
     if not working:
         pytest.skip(f"python{version} is not installed here")
@@ -107,6 +139,10 @@ def test_runtime_runs_on_other_lambda_pythons(version: str) -> None:
     out = subprocess.run([python, "-S", "-c", code], check=True, capture_output=True, text=True)
     result, png = json.loads(out.stdout)
     assert result["cookies"] == ["a=1", "b=2"]
-    assert json.loads(result["body"]) == ["/dev", "/x y", "parameter1=value1&parameter1=value2&parameter2=value"]
+    assert json.loads(result["body"]) == [
+        "/dev",
+        "/x y",
+        "parameter1=value1&parameter1=value2&parameter2=value",
+    ]
     assert png == "AAECAwQFBgcI"
     assert "asyncio" not in imported_by_runtime(python)

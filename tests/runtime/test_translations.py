@@ -25,14 +25,20 @@ from lambdaworks.testing import events
 
 def test_v1_event_to_request_and_environ() -> None:
     event = events.apigw_v1_event(
-        "POST", "/a%20b/c", query=[("x", "1"), ("x", "two words"), ("y", "é")],
+        "POST",
+        "/a%20b/c",
+        query=[("x", "1"), ("x", "two words"), ("y", "é")],
         headers=[("Content-Type", "text/plain"), ("X-Multi", "1"), ("X-Multi", "2")],
-        body="hi", cookies={"s": "1", "t": "2"}, stage="Prod", request_id="req-1",
+        body="hi",
+        cookies={"s": "1", "t": "2"},
+        stage="Prod",
+        request_id="req-1",
     )
     request = ApiGatewayV1().to_request(event, "ctx", Options())
     environ = build_environ(request)
     wsgi_input = environ.pop("wsgi.input")
-    assert isinstance(wsgi_input, io.BytesIO) and wsgi_input.read() == b"hi"
+    assert isinstance(wsgi_input, io.BytesIO)
+    assert wsgi_input.read() == b"hi"
     assert environ == {
         "REQUEST_METHOD": "POST",
         "SCRIPT_NAME": "/Prod",
@@ -64,7 +70,12 @@ def test_v1_event_to_request_and_environ() -> None:
 
 def test_v2_event_to_scope() -> None:
     event = events.apigw_v2_event(
-        "PUT", "/caf%C3%A9", query="a=1&a=2&b=%20", headers={"X-One": "1"}, cookies=["c=1", "d=2"], stage="dev",
+        "PUT",
+        "/caf%C3%A9",
+        query="a=1&a=2&b=%20",
+        headers={"X-One": "1"},
+        cookies=["c=1", "d=2"],
+        stage="dev",
     )
     request = ApiGatewayV2().to_request(event, None, Options())
     scope = build_scope(request, {"db": 1})
@@ -99,14 +110,28 @@ def request_for(event: dict[str, object]) -> HttpRequest:
     return HttpRequest(method="GET", path="/", event=event)
 
 
-RESPONSE = HttpResponse(201, [("Content-Type", "text/html"), ("Set-Cookie", "a=1"), ("Vary", "A"), ("Set-Cookie", "b=2"), ("Vary", "B")], b"<p>")
+RESPONSE = HttpResponse(
+    201,
+    [
+        ("Content-Type", "text/html"),
+        ("Set-Cookie", "a=1"),
+        ("Vary", "A"),
+        ("Set-Cookie", "b=2"),
+        ("Vary", "B"),
+    ],
+    b"<p>",
+)
 
 
 def test_v1_result() -> None:
     assert ApiGatewayV1().to_result(RESPONSE, request_for({}), Options()) == {
         "statusCode": 201,
         "headers": {"Content-Type": "text/html", "Set-Cookie": "b=2", "Vary": "B"},
-        "multiValueHeaders": {"Content-Type": ["text/html"], "Set-Cookie": ["a=1", "b=2"], "Vary": ["A", "B"]},
+        "multiValueHeaders": {
+            "Content-Type": ["text/html"],
+            "Set-Cookie": ["a=1", "b=2"],
+            "Vary": ["A", "B"],
+        },
         "body": "<p>",
         "isBase64Encoded": False,
     }
@@ -126,7 +151,11 @@ def test_alb_results_in_both_modes() -> None:
     assert Alb().to_result(RESPONSE, request_for({"multiValueHeaders": {}}), Options()) == {
         "statusCode": 201,
         "statusDescription": "201 Created",
-        "multiValueHeaders": {"Content-Type": ["text/html"], "Set-Cookie": ["a=1", "b=2"], "Vary": ["A", "B"]},
+        "multiValueHeaders": {
+            "Content-Type": ["text/html"],
+            "Set-Cookie": ["a=1", "b=2"],
+            "Vary": ["A", "B"],
+        },
         "body": "<p>",
         "isBase64Encoded": False,
     }
@@ -144,28 +173,34 @@ def test_binary_and_empty_results() -> None:
     assert ApiGatewayV2().to_result(png, request_for({}), Options())["body"] == "iVBORw=="
     empty = HttpResponse(204, [], b"")
     assert ApiGatewayV2().to_result(empty, request_for({}), Options()) == {
-        "statusCode": 204, "headers": {}, "body": "", "isBase64Encoded": False,
+        "statusCode": 204,
+        "headers": {},
+        "body": "",
+        "isBase64Encoded": False,
     }
     # says text, is not UTF-8: sent as base64 rather than mangled
     latin = HttpResponse(200, [("Content-Type", "text/plain; charset=latin-1")], "café".encode("latin-1"))
     assert ApiGatewayV2().to_result(latin, request_for({}), Options())["isBase64Encoded"] is True
 
 
-@pytest.mark.parametrize(("content_type", "encoding", "binary"), [
-    ("text/html; charset=utf-8", None, False),
-    ("application/json", None, False),
-    ("application/problem+json", None, False),
-    ("image/svg+xml", None, False),
-    ("application/javascript", None, False),
-    ("application/x-www-form-urlencoded", None, False),
-    ("application/json", "gzip", True),
-    ("text/css", "br", True),
-    ("text/css", "identity", False),
-    ("image/png", None, True),
-    ("application/octet-stream", None, True),
-    ("application/pdf", None, True),
-    (None, None, False),
-])
+@pytest.mark.parametrize(
+    ("content_type", "encoding", "binary"),
+    [
+        ("text/html; charset=utf-8", None, False),
+        ("application/json", None, False),
+        ("application/problem+json", None, False),
+        ("image/svg+xml", None, False),
+        ("application/javascript", None, False),
+        ("application/x-www-form-urlencoded", None, False),
+        ("application/json", "gzip", True),
+        ("text/css", "br", True),
+        ("text/css", "identity", False),
+        ("image/png", None, True),
+        ("application/octet-stream", None, True),
+        ("application/pdf", None, True),
+        (None, None, False),
+    ],
+)
 def test_binary_rule(content_type: str | None, encoding: str | None, binary: bool) -> None:
     assert is_binary_response(content_type, encoding) is binary
 

@@ -5,9 +5,15 @@ from __future__ import annotations
 import click
 
 from lambdaworks.__about__ import __version__
+from lambdaworks.cli.call import call_command
+from lambdaworks.cli.events import events_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="lambdaworks")
 def main() -> None:
     """Python web apps and functions on AWS Lambda, with a fast local loop."""
+
+
+main.add_command(call_command)
+main.add_command(events_group)

@@ -12,10 +12,14 @@ Order of dispatch for a dict event:
 
 from __future__ import annotations
 
-
 from lambdaworks.runtime.batch import process_batch
-from lambdaworks.runtime.encoding import binary_rule, is_binary_response
-from lambdaworks.runtime.errors import ConfigurationError, EventDeliveryError, MalformedEvent, UnsupportedEvent
+from lambdaworks.runtime.encoding import binary_rule, cached, is_binary_response
+from lambdaworks.runtime.errors import (
+    ConfigurationError,
+    EventDeliveryError,
+    MalformedEvent,
+    UnsupportedEvent,
+)
 from lambdaworks.runtime.events import HTTP_SOURCES, HTTP_SOURCES_BY_NAME, Options
 from lambdaworks.runtime.events.records import BATCH_SOURCES, SOURCES, detect
 from lambdaworks.runtime.types import HttpRequest, HttpResponse
@@ -41,7 +45,7 @@ _GATEWAY_ERROR = b'{"message": "Internal server error"}'
 def _code_of(obj: Any) -> Any:
     code = getattr(obj, "__code__", None)
     if code is None:
-        call = getattr(type(obj), "__call__", None)
+        call = getattr(type(obj), "__call__", None)  # noqa: B004 - we want its code object, not callability
         code = getattr(call, "__code__", None)
     return code
 
@@ -101,7 +105,7 @@ class Handler:
             raise ConfigurationError(f"events_path must start with '/', got {events_path!r}")
         self.app = app
         self.interface = (detect_interface(app) if app is not None else "none") if interface == "auto" else interface
-        rule = is_binary or (binary_rule(text_media_types) if text_media_types else is_binary_response)
+        rule = cached(is_binary or (binary_rule(text_media_types) if text_media_types else is_binary_response))
         self.options = Options(base_path=base_path, is_binary=rule, strip_stage=strip_stage)
         self.sources: tuple[HttpSource, ...] = (HTTP_SOURCES_BY_NAME[source],) if source else HTTP_SOURCES
         self.events_path = events_path
@@ -120,7 +124,9 @@ class Handler:
 
     # -- registration -----------------------------------------------------------------------
 
-    def on(self, source: str | Callable[[Any], bool], *, each_record: bool = False) -> Callable[[EventHandler], EventHandler]:
+    def on(
+        self, source: str | Callable[[Any], bool], *, each_record: bool = False
+    ) -> Callable[[EventHandler], EventHandler]:
         """Register ``fn(event, context)`` for a non-HTTP source, or for events a predicate accepts.
 
         With ``each_record=True`` (SQS, Kinesis, DynamoDB) the function is called once per record
@@ -184,7 +190,9 @@ class Handler:
         result = source.to_result(response, request, self.options)
         if len(response.body) > MAX_RESPONSE_BYTES // 2 and self._too_large(result):
             return source.to_result(
-                HttpResponse(502, [("Content-Type", "application/json")], _GATEWAY_ERROR), request, self.options
+                HttpResponse(502, [("Content-Type", "application/json")], _GATEWAY_ERROR),
+                request,
+                self.options,
             )
         return result
 
@@ -225,8 +233,10 @@ class Handler:
         if self.events_path is not None and self.app is not None:
             return self.forward(event, context, source)
         keys = list(event) if isinstance(event, dict) else []
-        shape = f"keys seen: {', '.join(sorted(map(str, keys))) or '(none)'}" if isinstance(event, dict) else (
-            f"got a {type(event).__name__}, not a JSON object"
+        shape = (
+            f"keys seen: {', '.join(sorted(map(str, keys))) or '(none)'}"
+            if isinstance(event, dict)
+            else (f"got a {type(event).__name__}, not a JSON object")
         )
         if source is not None:
             hint = f"it is a {source} event but no handler is registered: add @handler.on({source!r})"
@@ -246,8 +256,8 @@ class Handler:
         assert self.events_path is not None
         body = json.dumps(event).encode("utf-8")
         request = HttpRequest(
-            method="POST",
-            path=self.events_path,
+            "POST",
+            self.events_path,
             headers=[
                 ("content-type", "application/json"),
                 ("x-lambdaworks-event-source", source or "unknown"),

@@ -29,24 +29,25 @@ if TYPE_CHECKING:
 _ASGI = {"version": "3.0", "spec_version": "2.3"}
 
 
-def _raw(value: str) -> bytes:
-    return value.encode("latin-1") if value.isascii() else value.encode("utf-8")
-
-
 def build_scope(request: HttpRequest, state: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The ASGI HTTP scope for ``request``. ``path`` includes ``root_path``, as servers send it."""
+    """The ASGI HTTP scope for ``request``. ``path`` includes ``root_path``, as servers send it.
+
+    Header values become their UTF-8 bytes (identical to latin-1 for ASCII, and the bytes the
+    client sent otherwise).
+    """
     root = request.root_path
+    path = request.path
     scope: dict[str, Any] = {
         "type": "http",
         "asgi": _ASGI,
         "http_version": "1.1",
         "method": request.method,
         "scheme": request.scheme,
-        "path": root + path_to_asgi(request.path),
-        "raw_path": _raw(root + request.path),
+        "path": root + path if "%" not in path else root + path_to_asgi(path),
+        "raw_path": (root + path).encode(),
         "root_path": root,
-        "query_string": _raw(request.query),
-        "headers": [(k.encode("latin-1"), _raw(v)) for k, v in request.headers],
+        "query_string": request.query.encode(),
+        "headers": [(k.lower().encode(), v.encode()) for k, v in request.headers],
         "server": (request.server_name, request.server_port),
         "client": (request.client_ip, 0),
         "aws.event": request.event,
@@ -106,7 +107,7 @@ class AsgiRunner:
             kind = message["type"]
             if kind == "http.response.start":
                 status = int(message["status"])
-                headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers", ())]
+                headers = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in message.get("headers") or ()]
             elif kind == "http.response.body":
                 chunk = message.get("body", b"")
                 if chunk:

@@ -69,6 +69,23 @@ def is_binary_response(content_type: str | None, content_encoding: str | None) -
     return bool(content_type) and not is_text_media_type(content_type)
 
 
+def cached(rule: BinaryRule, size: int = 256) -> BinaryRule:
+    """Memoise a binary rule: apps answer with the same few content types over and over."""
+    memo: dict[tuple[str | None, str | None], bool] = {}
+
+    def lookup(content_type: str | None, content_encoding: str | None) -> bool:
+        key = (content_type, content_encoding)
+        answer = memo.get(key)
+        if answer is None:
+            answer = rule(content_type, content_encoding)
+            if len(memo) < size:
+                memo[key] = answer
+        return answer
+
+    lookup.__wrapped__ = rule  # type: ignore[attr-defined]
+    return lookup
+
+
 def binary_rule(text_media_types: Iterable[str] = ()) -> BinaryRule:
     """Build a rule like :func:`is_binary_response` that also treats ``text_media_types`` as text.
 

@@ -52,11 +52,10 @@ class Lifespan:
             raise LifespanError(f"ASGI lifespan startup did not finish within {self.timeout:g} s") from None
         if failure is not None:
             raise LifespanError(f"ASGI lifespan startup failed: {failure}")
-        if self._error is not None and not self.supported:
-            if self.mode == "on":
-                raise LifespanError(
-                    f"ASGI lifespan startup failed: {type(self._error).__name__}: {self._error}"
-                ) from self._error
+        if self._error is not None and not self.supported and self.mode == "on":
+            raise LifespanError(
+                f"ASGI lifespan startup failed: {type(self._error).__name__}: {self._error}"
+            ) from self._error
 
     async def _main(self) -> None:
         scope = {"type": "lifespan", "asgi": {"version": "3.0", "spec_version": "2.0"}, "state": self.state}

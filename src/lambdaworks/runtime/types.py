@@ -25,7 +25,8 @@ class HttpRequest:
 
     ``path`` is the percent-encoded path relative to ``root_path`` (the stage or custom-domain base
     path the app is mounted under); ``query`` is the percent-encoded query string; ``headers``
-    keeps every value of a repeated header as its own entry, with lower-case names.
+    keeps every value of a repeated header as its own entry, names spelled as the event has them
+    (API Gateway v2 and ALB send lower case, REST keeps the client's case).
     """
 
     __slots__ = (
@@ -44,9 +45,8 @@ class HttpRequest:
         "source",
     )
 
-    def __init__(
+    def __init__(  # positional calls are the fast path (every invocation builds one)
         self,
-        *,
         method: str,
         path: str,
         query: str = "",
@@ -76,9 +76,10 @@ class HttpRequest:
         self.context = context
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        """Return the first value of header ``name`` (lower-case), or ``default``."""
+        """Return the first value of header ``name`` (case-insensitive), or ``default``."""
+        name = name.lower()
         for key, value in self.headers:
-            if key == name:
+            if key.lower() == name:
                 return value
         return default
 

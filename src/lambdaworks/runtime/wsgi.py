@@ -21,11 +21,12 @@ _KEYS: dict[str, str] = {"content-type": "CONTENT_TYPE", "content-length": "CONT
 
 
 def environ_key(name: str) -> str:
-    """``"x-api-key"`` -> ``"HTTP_X_API_KEY"`` (memoised: header names repeat across requests)."""
+    """``"X-Api-Key"`` -> ``"HTTP_X_API_KEY"`` (memoised: header names repeat across requests)."""
     key = _KEYS.get(name)
     if key is None:
-        key = "HTTP_" + name.upper().replace("-", "_")
-        if len(_KEYS) < 512:
+        upper = name.upper().replace("-", "_")
+        key = upper if upper in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + upper
+        if len(_KEYS) < 1024:
             _KEYS[name] = key
     return key
 
@@ -52,40 +53,44 @@ def build_environ(request: HttpRequest) -> dict[str, Any]:
         "lambda.event": request.event,
         "lambda.context": request.context,
     }
-    for name, value in request.headers:
-        key = _KEYS.get(name) or environ_key(name)
-        if key in environ:
-            sep = "; " if key == "HTTP_COOKIE" else ","
-            environ[key] = f"{environ[key]}{sep}{latin1(value)}"
-        else:
-            environ[key] = latin1(value)
+    _add_headers(environ, request.headers)
     if body or "CONTENT_LENGTH" in environ:
         environ["CONTENT_LENGTH"] = str(len(body))
     return environ
 
 
+def _add_headers(environ: dict[str, Any], headers: list[tuple[str, str]]) -> None:
+    """The general case: join repeats (``;`` for cookies, ``,`` otherwise), make values latin-1."""
+    for name, raw in headers:
+        key = _KEYS.get(name) or environ_key(name)
+        value = raw if raw.isascii() else latin1(raw)
+        if key in environ:
+            environ[key] = f"{environ[key]}{'; ' if key == 'HTTP_COOKIE' else ','}{value}"
+        else:
+            environ[key] = value
+
+
 def run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> HttpResponse:
     """Call a WSGI app and collect its whole response."""
     state: list[Any] = []
-    chunks: list[bytes] = []
+    written: list[bytes] = []
 
     def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Callable[[bytes], Any]:
-        if exc_info and state and chunks:
+        if exc_info and state and written:
             raise exc_info[1].with_traceback(exc_info[2])
-        state[:] = [status, headers]
-        return chunks.append
+        state[:] = (status, headers)
+        return written.append
 
     iterable = app(environ, start_response)
     try:
-        for chunk in iterable:
-            if chunk:
-                chunks.append(chunk)
+        body = b"".join(iterable)  # C-speed iteration; start_response may run during it
     finally:
         close = getattr(iterable, "close", None)
         if close is not None:
             close()
+    if written:  # the legacy write() callable was used: its bytes come first
+        body = b"".join(written) + body
     if not state:
         raise RuntimeError("the WSGI application returned without calling start_response")
     status, headers = state
-    body = chunks[0] if len(chunks) == 1 else b"".join(chunks)
-    return HttpResponse(int(status[:3]), [(k, v) for k, v in headers], body)
+    return HttpResponse(int(status[:3]), headers, body)

@@ -1,8 +1,8 @@
 """An in-process client: builds real events, calls the handler, decodes the result like AWS would.
 
-    client = LambdaClient(handler, source="http-v2")
-    response = client.get("/items", query={"page": "2"})
-    assert response.status == 200 and response.json() == [...]
+client = LambdaClient(handler, source="http-v2")
+response = client.get("/items", query={"page": "2"})
+assert response.status == 200 and response.json() == [...]
 """
 
 from __future__ import annotations
@@ -89,9 +89,8 @@ def decode_result(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
         pairs.extend((key, str(v)) for v in values)
     seen = {k.lower() for k in multi}
     for key, value in (result.get("headers") or {}).items():
-        if key.lower() not in seen or key not in multi:
-            if (key, str(value)) not in pairs:
-                pairs.append((key, str(value)))
+        if (key.lower() not in seen or key not in multi) and (key, str(value)) not in pairs:
+            pairs.append((key, str(value)))
     pairs.extend(("set-cookie", c) for c in result.get("cookies") or ())
     body = result.get("body") or ""
     raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
@@ -133,8 +132,9 @@ class LambdaClient:
             if not any(k.lower() == "content-type" for k, _ in header_list):
                 header_list.append(("Content-Type", "application/json"))
         options = {**self.event_defaults, **event_options}
-        event = make_http_event(self.source, method, path, query=query, headers=header_list, body=body,
-                                cookies=cookies, **options)
+        event = make_http_event(
+            self.source, method, path, query=query, headers=header_list, body=body, cookies=cookies, **options
+        )
         return LambdaResponse(self.handler(event, self.context_factory()), event)
 
     def get(self, path: str = "/", **kwargs: Any) -> LambdaResponse:

@@ -77,7 +77,7 @@ def encode_query(query: QueryIn) -> str:
 
 def body_field(body: BodyIn, content_type: str | None, binary: bool | None) -> tuple[str | None, bool]:
     """``(body, isBase64Encoded)``: binary when asked, when bytes are not UTF-8, or not text."""
-    if body is None or body == b"" or body == "":
+    if body is None or body in {b"", ""}:
         return (None, False)
     raw = body.encode("utf-8") if isinstance(body, str) else body
     if binary is None:
@@ -120,7 +120,9 @@ def _times() -> tuple[str, int]:
     return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)), int(now * 1000)
 
 
-def _proxy_params(path: str, resource: str | None, path_parameters: Mapping[str, str] | None) -> tuple[str, dict[str, str] | None]:
+def _proxy_params(
+    path: str, resource: str | None, path_parameters: Mapping[str, str] | None
+) -> tuple[str, dict[str, str] | None]:
     if resource is not None:
         return resource, dict(path_parameters) if path_parameters is not None else None
     if path == "/":
@@ -156,8 +158,13 @@ def apigw_v1_event(
         query = inline_query
     base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
     host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
-    pairs = [("Host", host), ("User-Agent", USER_AGENT), ("X-Forwarded-For", source_ip),
-             ("X-Forwarded-Port", "443"), ("X-Forwarded-Proto", "https")]
+    pairs = [
+        ("Host", host),
+        ("User-Agent", USER_AGENT),
+        ("X-Forwarded-For", source_ip),
+        ("X-Forwarded-Port", "443"),
+        ("X-Forwarded-Proto", "https"),
+    ]
     given = header_pairs(headers)
     given_names = {k.lower() for k, _ in given}
     pairs = [p for p in pairs if p[0].lower() not in given_names] + given
@@ -197,8 +204,16 @@ def apigw_v1_event(
             "domainPrefix": host.split(".", 1)[0],
             "extendedRequestId": request_id[:16] + "=",
             "httpMethod": method.upper(),
-            "identity": {"sourceIp": source_ip, "userAgent": USER_AGENT, "accountId": None, "caller": None,
-                         "user": None, "userArn": None, "accessKey": None, "cognitoIdentityId": None},
+            "identity": {
+                "sourceIp": source_ip,
+                "userAgent": USER_AGENT,
+                "accountId": None,
+                "caller": None,
+                "user": None,
+                "userArn": None,
+                "accessKey": None,
+                "cognitoIdentityId": None,
+            },
             "path": context_path,
             "protocol": "HTTP/1.1",
             "requestId": request_id,
@@ -257,8 +272,13 @@ def apigw_v2_event(
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
     host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
-    pairs = [("host", host), ("user-agent", USER_AGENT), ("x-forwarded-for", source_ip),
-             ("x-forwarded-port", "443"), ("x-forwarded-proto", "https")]
+    pairs = [
+        ("host", host),
+        ("user-agent", USER_AGENT),
+        ("x-forwarded-for", source_ip),
+        ("x-forwarded-port", "443"),
+        ("x-forwarded-proto", "https"),
+    ]
     given = [(k.lower(), v) for k, v in header_pairs(headers)]
     cookie_values = cookie_list(cookies)
     for key, value in given:
@@ -294,8 +314,13 @@ def apigw_v2_event(
         "apiId": API_ID,
         "domainName": host,
         "domainPrefix": host.split(".", 1)[0],
-        "http": {"method": method.upper(), "path": raw_path, "protocol": "HTTP/1.1",
-                 "sourceIp": source_ip, "userAgent": merged.get("user-agent", USER_AGENT)},
+        "http": {
+            "method": method.upper(),
+            "path": raw_path,
+            "protocol": "HTTP/1.1",
+            "sourceIp": source_ip,
+            "userAgent": merged.get("user-agent", USER_AGENT),
+        },
         "requestId": request_id,
         "routeKey": route_key,
         "stage": stage,
@@ -344,8 +369,13 @@ def alb_event(
     path, inline_query = _split_path(path)
     if inline_query is not None and query is None:
         query = inline_query
-    pairs = [("host", domain), ("user-agent", USER_AGENT), ("x-forwarded-for", source_ip),
-             ("x-forwarded-port", "80"), ("x-forwarded-proto", "http")]
+    pairs = [
+        ("host", domain),
+        ("user-agent", USER_AGENT),
+        ("x-forwarded-for", source_ip),
+        ("x-forwarded-port", "80"),
+        ("x-forwarded-proto", "http"),
+    ]
     given = [(k.lower(), v) for k, v in header_pairs(headers)]
     given_names = {k for k, _ in given}
     pairs = [p for p in pairs if p[0] not in given_names] + given
@@ -353,10 +383,19 @@ def alb_event(
     if cookie_values:
         pairs.append(("cookie", "; ".join(cookie_values)))
     raw_query = encode_query(query) if query is not None else ""
-    encoded_pairs = [tuple(part.split("=", 1)) if "=" in part else (part, "") for part in raw_query.split("&") if part]
+    encoded_pairs: list[tuple[str, str]] = []
+    for part in filter(None, raw_query.split("&")):
+        key, _, value = part.partition("=")
+        encoded_pairs.append((key, value))
     body_text, is_b64 = body_field(body, _content_type(pairs), binary)
     event: dict[str, Any] = {
-        "requestContext": {"elb": {"targetGroupArn": f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/lambda-target/0123456789abcdef"}},
+        "requestContext": {
+            "elb": {
+                "targetGroupArn": (
+                    f"arn:aws:elasticloadbalancing:{REGION}:{ACCOUNT}:targetgroup/lambda-target/0123456789abcdef"
+                )
+            }
+        },
         "httpMethod": method.upper(),
         "path": path,
     }
@@ -380,19 +419,43 @@ def alb_event(
 # -- non-HTTP sources -----------------------------------------------------------------------
 
 
-def s3_event(bucket: str = "example-bucket", key: str = "uploads/file.txt", *, event_name: str = "ObjectCreated:Put",
-             size: int = 1024) -> dict[str, Any]:
+def s3_event(
+    bucket: str = "example-bucket",
+    key: str = "uploads/file.txt",
+    *,
+    event_name: str = "ObjectCreated:Put",
+    size: int = 1024,
+) -> dict[str, Any]:
     """An S3 notification for one object (the key url-encoded, as S3 sends it)."""
-    return {"Records": [{
-        "eventVersion": "2.1", "eventSource": "aws:s3", "awsRegion": REGION,
-        "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()), "eventName": event_name,
-        "userIdentity": {"principalId": "EXAMPLE"}, "requestParameters": {"sourceIPAddress": SOURCE_IP},
-        "responseElements": {"x-amz-request-id": "EXAMPLE123456789", "x-amz-id-2": "EXAMPLE123/abc"},
-        "s3": {"s3SchemaVersion": "1.0", "configurationId": "lambdaworks",
-               "bucket": {"name": bucket, "ownerIdentity": {"principalId": "EXAMPLE"}, "arn": f"arn:aws:s3:::{bucket}"},
-               "object": {"key": quote(key, safe="/").replace("%20", "+"), "size": size,
-                          "eTag": hashlib.md5(key.encode(), usedforsecurity=False).hexdigest(), "sequencer": "0A1B2C3D4E5F678901"}},
-    }]}
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": REGION,
+                "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "eventName": event_name,
+                "userIdentity": {"principalId": "EXAMPLE"},
+                "requestParameters": {"sourceIPAddress": SOURCE_IP},
+                "responseElements": {"x-amz-request-id": "EXAMPLE123456789", "x-amz-id-2": "EXAMPLE123/abc"},
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "lambdaworks",
+                    "bucket": {
+                        "name": bucket,
+                        "ownerIdentity": {"principalId": "EXAMPLE"},
+                        "arn": f"arn:aws:s3:::{bucket}",
+                    },
+                    "object": {
+                        "key": quote(key, safe="/").replace("%20", "+"),
+                        "size": size,
+                        "eTag": hashlib.md5(key.encode(), usedforsecurity=False).hexdigest(),
+                        "sequencer": "0A1B2C3D4E5F678901",
+                    },
+                },
+            }
+        ]
+    }
 
 
 def sqs_event(*bodies: str, queue: str = "example-queue", fifo: bool = False) -> dict[str, Any]:
@@ -400,55 +463,121 @@ def sqs_event(*bodies: str, queue: str = "example-queue", fifo: bool = False) ->
     name = f"{queue}.fifo" if fifo and not queue.endswith(".fifo") else queue
     records = []
     for index, body in enumerate(bodies or ("Hello from SQS!",)):
-        attributes = {"ApproximateReceiveCount": "1", "SentTimestamp": str(int(time.time() * 1000)),
-                      "SenderId": "AIDAIENQZJOLO23YVJ4VO", "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000))}
+        attributes = {
+            "ApproximateReceiveCount": "1",
+            "SentTimestamp": str(int(time.time() * 1000)),
+            "SenderId": "AIDAIENQZJOLO23YVJ4VO",
+            "ApproximateFirstReceiveTimestamp": str(int(time.time() * 1000)),
+        }
         if fifo:
-            attributes.update({"MessageGroupId": "group-1", "MessageDeduplicationId": str(index),
-                               "SequenceNumber": str(18849496460467696128 + index)})
-        records.append({
-            "messageId": new_request_id(), "receiptHandle": f"AQEB{index}", "body": body, "attributes": attributes,
-            "messageAttributes": {}, "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
-            "eventSource": "aws:sqs", "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}", "awsRegion": REGION,
-        })
+            attributes.update(
+                {
+                    "MessageGroupId": "group-1",
+                    "MessageDeduplicationId": str(index),
+                    "SequenceNumber": str(18849496460467696128 + index),
+                }
+            )
+        records.append(
+            {
+                "messageId": new_request_id(),
+                "receiptHandle": f"AQEB{index}",
+                "body": body,
+                "attributes": attributes,
+                "messageAttributes": {},
+                "md5OfBody": hashlib.md5(body.encode(), usedforsecurity=False).hexdigest(),
+                "eventSource": "aws:sqs",
+                "eventSourceARN": f"arn:aws:sqs:{REGION}:{ACCOUNT}:{name}",
+                "awsRegion": REGION,
+            }
+        )
     return {"Records": records}
 
 
-def sns_event(message: str = "Hello from SNS!", *, topic: str = "example-topic", subject: str | None = None) -> dict[str, Any]:
+def sns_event(
+    message: str = "Hello from SNS!", *, topic: str = "example-topic", subject: str | None = None
+) -> dict[str, Any]:
     """An SNS notification with one message."""
     arn = f"arn:aws:sns:{REGION}:{ACCOUNT}:{topic}"
-    return {"Records": [{
-        "EventVersion": "1.0", "EventSubscriptionArn": f"{arn}:{new_request_id()}", "EventSource": "aws:sns",
-        "Sns": {"SignatureVersion": "1", "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
-                "Signature": "EXAMPLE", "SigningCertUrl": "EXAMPLE", "MessageId": new_request_id(), "Message": message,
-                "MessageAttributes": {}, "Type": "Notification", "UnsubscribeUrl": "EXAMPLE", "TopicArn": arn,
-                "Subject": subject},
-    }]}
+    return {
+        "Records": [
+            {
+                "EventVersion": "1.0",
+                "EventSubscriptionArn": f"{arn}:{new_request_id()}",
+                "EventSource": "aws:sns",
+                "Sns": {
+                    "SignatureVersion": "1",
+                    "Timestamp": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                    "Signature": "EXAMPLE",
+                    "SigningCertUrl": "EXAMPLE",
+                    "MessageId": new_request_id(),
+                    "Message": message,
+                    "MessageAttributes": {},
+                    "Type": "Notification",
+                    "UnsubscribeUrl": "EXAMPLE",
+                    "TopicArn": arn,
+                    "Subject": subject,
+                },
+            }
+        ]
+    }
 
 
-def eventbridge_event(detail: Mapping[str, Any] | None = None, *, source: str = "com.example.orders",
-                      detail_type: str = "OrderPlaced", resources: Iterable[str] = ()) -> dict[str, Any]:
+def eventbridge_event(
+    detail: Mapping[str, Any] | None = None,
+    *,
+    source: str = "com.example.orders",
+    detail_type: str = "OrderPlaced",
+    resources: Iterable[str] = (),
+) -> dict[str, Any]:
     """An EventBridge event."""
-    return {"version": "0", "id": new_request_id(), "detail-type": detail_type, "source": source, "account": ACCOUNT,
-            "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()), "region": REGION, "resources": list(resources),
-            "detail": dict(detail or {})}
+    return {
+        "version": "0",
+        "id": new_request_id(),
+        "detail-type": detail_type,
+        "source": source,
+        "account": ACCOUNT,
+        "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "region": REGION,
+        "resources": list(resources),
+        "detail": dict(detail or {}),
+    }
 
 
 def schedule_event(rule: str = "every-five-minutes") -> dict[str, Any]:
     """A scheduled (EventBridge rule) event."""
-    return eventbridge_event({}, source="aws.events", detail_type="Scheduled Event",
-                             resources=[f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}"])
+    return eventbridge_event(
+        {},
+        source="aws.events",
+        detail_type="Scheduled Event",
+        resources=[f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}"],
+    )
 
 
-def dynamodb_event(*new_images: Mapping[str, Any], table: str = "example-table", event_name: str = "INSERT") -> dict[str, Any]:
+def dynamodb_event(
+    *new_images: Mapping[str, Any], table: str = "example-table", event_name: str = "INSERT"
+) -> dict[str, Any]:
     """A DynamoDB stream batch, one record per new image (already in DynamoDB JSON)."""
     records = []
     for index, image in enumerate(new_images or ({"id": {"S": "1"}},)):
         keys = {k: v for k, v in image.items() if k == "id"} or dict(list(image.items())[:1])
-        records.append({"eventID": new_request_id().replace("-", ""), "eventName": event_name, "eventVersion": "1.1",
-                        "eventSource": "aws:dynamodb", "awsRegion": REGION,
-                        "dynamodb": {"ApproximateCreationDateTime": int(time.time()), "Keys": keys, "NewImage": dict(image),
-                                     "SequenceNumber": str(111 + index), "SizeBytes": 26, "StreamViewType": "NEW_IMAGE"},
-                        "eventSourceARN": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}/stream/2026-01-01T00:00:00.000"})
+        records.append(
+            {
+                "eventID": new_request_id().replace("-", ""),
+                "eventName": event_name,
+                "eventVersion": "1.1",
+                "eventSource": "aws:dynamodb",
+                "awsRegion": REGION,
+                "dynamodb": {
+                    "ApproximateCreationDateTime": int(time.time()),
+                    "Keys": keys,
+                    "NewImage": dict(image),
+                    "SequenceNumber": str(111 + index),
+                    "SizeBytes": 26,
+                    "StreamViewType": "NEW_IMAGE",
+                },
+                "eventSourceARN": f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/{table}/stream/2026-01-01T00:00:00.000",
+            }
+        )
     return {"Records": records}
 
 
@@ -457,22 +586,38 @@ def kinesis_event(*payloads: bytes | str, stream: str = "example-stream") -> dic
     records = []
     for index, payload in enumerate(payloads or (b"Hello from Kinesis!",)):
         raw = payload.encode() if isinstance(payload, str) else payload
-        records.append({"kinesis": {"kinesisSchemaVersion": "1.0", "partitionKey": "1",
-                                    "sequenceNumber": str(49590338271490256608559692538361571095921575989136588898 + index),
-                                    "data": base64.b64encode(raw).decode(), "approximateArrivalTimestamp": time.time()},
-                        "eventSource": "aws:kinesis", "eventVersion": "1.0",
-                        "eventID": f"shardId-000000000006:{index}", "eventName": "aws:kinesis:record",
-                        "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT}:role/lambda-role", "awsRegion": REGION,
-                        "eventSourceARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{stream}"})
+        records.append(
+            {
+                "kinesis": {
+                    "kinesisSchemaVersion": "1.0",
+                    "partitionKey": "1",
+                    "sequenceNumber": str(49590338271490256608559692538361571095921575989136588898 + index),
+                    "data": base64.b64encode(raw).decode(),
+                    "approximateArrivalTimestamp": time.time(),
+                },
+                "eventSource": "aws:kinesis",
+                "eventVersion": "1.0",
+                "eventID": f"shardId-000000000006:{index}",
+                "eventName": "aws:kinesis:record",
+                "invokeIdentityArn": f"arn:aws:iam::{ACCOUNT}:role/lambda-role",
+                "awsRegion": REGION,
+                "eventSourceARN": f"arn:aws:kinesis:{REGION}:{ACCOUNT}:stream/{stream}",
+            }
+        )
     return {"Records": records}
 
 
 def cloudwatch_logs_event(*messages: str, log_group: str = "/aws/lambda/example") -> dict[str, Any]:
     """A CloudWatch Logs subscription event (gzip + base64 ``awslogs.data``)."""
     now = int(time.time() * 1000)
-    payload = {"messageType": "DATA_MESSAGE", "owner": ACCOUNT, "logGroup": log_group, "logStream": "stream",
-               "subscriptionFilters": ["lambdaworks"],
-               "logEvents": [{"id": str(i), "timestamp": now, "message": m} for i, m in enumerate(messages or ("hello",))]}
+    payload = {
+        "messageType": "DATA_MESSAGE",
+        "owner": ACCOUNT,
+        "logGroup": log_group,
+        "logStream": "stream",
+        "subscriptionFilters": ["lambdaworks"],
+        "logEvents": [{"id": str(i), "timestamp": now, "message": m} for i, m in enumerate(messages or ("hello",))],
+    }
     data = base64.b64encode(gzip.compress(json.dumps(payload).encode(), mtime=0)).decode()
     return {"awslogs": {"data": data}}
 
@@ -503,8 +648,13 @@ def make_event(source: str, **kwargs: Any) -> dict[str, Any]:
     if source in _HTTP_FACTORIES:
         return make_http_event(source, **kwargs)
     factories: dict[str, Any] = {
-        "s3": s3_event, "sqs": sqs_event, "sns": sns_event, "eventbridge": eventbridge_event,
-        "schedule": schedule_event, "dynamodb": dynamodb_event, "kinesis": kinesis_event,
+        "s3": s3_event,
+        "sqs": sqs_event,
+        "sns": sns_event,
+        "eventbridge": eventbridge_event,
+        "schedule": schedule_event,
+        "dynamodb": dynamodb_event,
+        "kinesis": kinesis_event,
         "cloudwatch-logs": cloudwatch_logs_event,
     }
     if source not in factories:

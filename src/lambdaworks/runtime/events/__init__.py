@@ -13,4 +13,13 @@ HTTP_SOURCES: tuple[HttpSource, ...] = (ApiGatewayV2(), FunctionUrl(), ApiGatewa
 #: Look-up by name, for callers that know the source (``handler(app, source="alb")``).
 HTTP_SOURCES_BY_NAME: dict[str, HttpSource] = {s.name: s for s in HTTP_SOURCES}
 
-__all__ = ["HTTP_SOURCES", "HTTP_SOURCES_BY_NAME", "Alb", "ApiGatewayV1", "ApiGatewayV2", "FunctionUrl", "HttpSource", "Options"]
+__all__ = [
+    "HTTP_SOURCES",
+    "HTTP_SOURCES_BY_NAME",
+    "Alb",
+    "ApiGatewayV1",
+    "ApiGatewayV2",
+    "FunctionUrl",
+    "HttpSource",
+    "Options",
+]

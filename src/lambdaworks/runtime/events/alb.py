@@ -11,7 +11,7 @@ use ``multiValueHeaders``. In single-value mode a header can appear once, so rep
 from __future__ import annotations
 
 from lambdaworks.runtime.encoding import body_bytes, status_line
-from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers
+from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers, v1_result
 from lambdaworks.runtime.events.base import HttpSource, encode_body, split_host, strip_prefix
 from lambdaworks.runtime.types import HttpRequest
 
@@ -63,7 +63,7 @@ class Alb(HttpSource):
 
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
         headers = request_headers(event)
-        scheme, host, port, client = forwarded(headers)
+        scheme, host, port, client = forwarded(event, headers)
         server_name, server_port = split_host(host, scheme, port)
         path = event.get("path") or "/"
         if not isinstance(path, str):
@@ -73,36 +73,37 @@ class Alb(HttpSource):
             rest = strip_prefix(path, options.base_path)
             if rest is not None:
                 root_path, path = options.base_path, rest
+        body = event.get("body")
         return HttpRequest(
-            method=event["httpMethod"],
-            path=path,
-            query=raw_query(event),
-            headers=headers,
-            body=body_bytes(event.get("body"), bool(event.get("isBase64Encoded"))),
-            root_path=root_path,
-            scheme=scheme,
-            server_name=server_name,
-            server_port=server_port,
-            client_ip=client or "",
-            source=self.name,
-            event=event,
-            context=context,
+            event["httpMethod"],
+            path,
+            raw_query(event),
+            headers,
+            body_bytes(body, event.get("isBase64Encoded") is True) if body else b"",
+            root_path,
+            scheme,
+            server_name,
+            server_port,
+            client or "",
+            self.name,
+            event,
+            context,
         )
 
     def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
-        body, is_base64 = encode_body(response, options)
-        result: Result = {"statusCode": response.status, "statusDescription": status_line(response.status)}
         event = request.event
         if isinstance(event, dict) and "multiValueHeaders" in event:
-            multi: dict[str, list[str]] = {}
-            for key, value in response.headers:
-                multi.setdefault(key, []).append(value)
-            result["multiValueHeaders"] = multi
-        else:
-            result["headers"] = self.single_headers(response)
-        result["body"] = body
-        result["isBase64Encoded"] = is_base64
-        return result
+            result = v1_result(response, options, single=False)
+            result["statusDescription"] = status_line(response.status)
+            return result
+        body, is_base64 = encode_body(response, options)
+        return {
+            "statusCode": response.status,
+            "statusDescription": status_line(response.status),
+            "headers": self.single_headers(response),
+            "body": body,
+            "isBase64Encoded": is_base64,
+        }
 
     @staticmethod
     def single_headers(response: HttpResponse) -> dict[str, str]:
@@ -123,6 +124,6 @@ class Alb(HttpSource):
                 lower_seen[lower] = key
                 headers[key] = value
         if cookies:
-            for name, value in zip(case_variants(cookie_name), cookies):
+            for name, value in zip(case_variants(cookie_name), cookies, strict=False):
                 headers[name] = value
         return headers

@@ -16,7 +16,8 @@ from __future__ import annotations
 from lambdaworks.runtime.encoding import body_bytes, urlencode_pairs
 from lambdaworks.runtime.events.base import (
     HttpSource,
-    encode_body,
+    encode_payload,
+    first,
     mount_from_template,
     split_host,
     strip_prefix,
@@ -32,20 +33,25 @@ if TYPE_CHECKING:
 
 
 def request_headers(event: Event) -> Headers:
-    """Headers of a v1-shaped event (REST, HTTP API 1.0, ALB) as lower-case pairs, repeats kept."""
+    """Headers of a v1-shaped event (REST, HTTP API 1.0, ALB) as pairs, repeats kept, names as sent."""
     multi = event.get("multiValueHeaders")
     single = event.get("headers")
+    if not multi:
+        if not single:
+            return []
+        if None in single.values():
+            return [(k, v) for k, v in single.items() if v is not None]
+        return list(single.items())
     headers: Headers = []
-    if multi:
-        for key, values in multi.items():
-            if values:
-                lower = key.lower()
-                headers.extend([(lower, v) for v in values if v is not None])
-        if single:
-            seen = {k for k, _ in headers}
-            headers.extend([(k.lower(), v) for k, v in single.items() if v is not None and k.lower() not in seen])
-    elif single:
-        headers = [(k.lower(), v) for k, v in single.items() if v is not None]
+    for key, values in multi.items():
+        if values:
+            if len(values) == 1 and values[0] is not None:
+                headers.append((key, values[0]))
+            else:
+                headers.extend([(key, v) for v in values if v is not None])
+    if single and single.keys() != multi.keys():  # normally the same names: skip the merge
+        seen = {k.lower() for k in multi}
+        headers.extend([(k, v) for k, v in single.items() if v is not None and k.lower() not in seen])
     return headers
 
 
@@ -60,33 +66,54 @@ def decoded_query(event: Event) -> str:
     return ""
 
 
-def forwarded(headers: Headers) -> tuple[str, str | None, str | None, str | None]:
-    """``(scheme, host, port, first X-Forwarded-For address)`` from request headers."""
-    scheme = "https"
-    host = port = client = None
-    for key, value in headers:
-        if key == "host":
-            host = value
-        elif key == "x-forwarded-proto":
-            scheme = value.split(",", 1)[0].strip() or scheme
-        elif key == "x-forwarded-port":
-            port = value.split(",", 1)[0].strip()
-        elif key == "x-forwarded-for" and client is None:
-            client = value.split(",", 1)[0].strip()
+def forwarded(event: Event, headers: Headers) -> tuple[str, str | None, str | None, str | None]:
+    """``(scheme, host, port, first X-Forwarded-For address)`` of a v1-shaped event."""
+    single = event.get("headers")
+    if single:  # REST keeps the client's spelling; ALB sends lower case
+        host = first(single, "Host", "host")
+        proto = first(single, "X-Forwarded-Proto", "x-forwarded-proto")
+        port = first(single, "X-Forwarded-Port", "x-forwarded-port")
+        client = first(single, "X-Forwarded-For", "x-forwarded-for")
+    else:
+        found: dict[str, str] = {}
+        for key, value in headers:
+            found.setdefault(key.lower(), value)
+        host, proto, port = found.get("host"), found.get("x-forwarded-proto"), found.get("x-forwarded-port")
+        client = found.get("x-forwarded-for")
+    scheme = (proto.split(",", 1)[0].strip() if "," in proto else proto) if proto else "https"
+    if port and "," in port:
+        port = port.split(",", 1)[0].strip()
+    if client:
+        client = client.split(",", 1)[0].strip()
     return scheme, host, port, client
 
 
-def result_headers(response: HttpResponse) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """``(headers, multiValueHeaders)`` for a v1-shaped result."""
-    single: dict[str, str] = {}
+def v1_result(response: HttpResponse, options: Options, *, single: bool = True) -> Result:
+    """A result with ``multiValueHeaders`` (all values) and, if ``single``, ``headers`` (last value)."""
+    headers: dict[str, str] = {}
     multi: dict[str, list[str]] = {}
+    content_type = content_encoding = None
     for key, value in response.headers:
-        single[key] = value
+        headers[key] = value
         if key in multi:
             multi[key].append(value)
         else:
             multi[key] = [value]
-    return single, multi
+            lower = key.lower()
+            if lower == "content-type":
+                content_type = value
+            elif lower == "content-encoding":
+                content_encoding = value
+    body, is_base64 = encode_payload(response.body, content_type, content_encoding, options)
+    if single:
+        return {
+            "statusCode": response.status,
+            "headers": headers,
+            "multiValueHeaders": multi,
+            "body": body,
+            "isBase64Encoded": is_base64,
+        }
+    return {"statusCode": response.status, "multiValueHeaders": multi, "body": body, "isBase64Encoded": is_base64}
 
 
 class ApiGatewayV1(HttpSource):
@@ -107,28 +134,29 @@ class ApiGatewayV1(HttpSource):
 
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
         headers = request_headers(event)
-        scheme, host, port, forwarded_for = forwarded(headers)
+        scheme, host, port, forwarded_for = forwarded(event, headers)
         request_context = event["requestContext"]
         root_path, path = self.mount(event, request_context, options)
         identity = request_context.get("identity")
-        client_ip = identity.get("sourceIp") if isinstance(identity, dict) else None
-        if not host:
-            host = request_context.get("domainName")
-        server_name, server_port = split_host(host, scheme, port)
+        client_ip = (identity.get("sourceIp") if isinstance(identity, dict) else None) or forwarded_for or ""
+        if "/" in client_ip:
+            client_ip = client_ip.split("/", 1)[0]
+        server_name, server_port = split_host(host or request_context.get("domainName"), scheme, port)
+        body = event.get("body")
         return HttpRequest(
-            method=event["httpMethod"],
-            path=path,
-            query=decoded_query(event),
-            headers=headers,
-            body=body_bytes(event.get("body"), bool(event.get("isBase64Encoded"))),
-            root_path=root_path,
-            scheme=scheme,
-            server_name=server_name,
-            server_port=server_port,
-            client_ip=(client_ip or forwarded_for or "").split("/", 1)[0],
-            source=self.name,
-            event=event,
-            context=context,
+            event["httpMethod"],
+            path,
+            decoded_query(event),
+            headers,
+            body_bytes(body, event.get("isBase64Encoded") is True) if body else b"",
+            root_path,
+            scheme,
+            server_name,
+            server_port,
+            client_ip,
+            self.name,
+            event,
+            context,
         )
 
     @staticmethod
@@ -162,12 +190,4 @@ class ApiGatewayV1(HttpSource):
         return "", path
 
     def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
-        body, is_base64 = encode_body(response, options)
-        headers, multi = result_headers(response)
-        return {
-            "statusCode": response.status,
-            "headers": headers,
-            "multiValueHeaders": multi,
-            "body": body,
-            "isBase64Encoded": is_base64,
-        }
+        return v1_result(response, options)

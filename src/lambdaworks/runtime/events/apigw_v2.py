@@ -15,7 +15,7 @@ from __future__ import annotations
 from lambdaworks.runtime.encoding import body_bytes
 from lambdaworks.runtime.events.base import (
     HttpSource,
-    encode_body,
+    encode_payload,
     mount_from_template,
     split_host,
     strip_prefix,
@@ -27,50 +27,37 @@ if TYPE_CHECKING:
     from typing import Any
 
     from lambdaworks.runtime.events.base import Options
-    from lambdaworks.runtime.types import Event, Headers, HttpResponse, Result
-
-
-def v2_headers(event: Event) -> tuple[Headers, str | None, str | None, str | None]:
-    """``(headers, host, x-forwarded-proto, x-forwarded-port)`` of a 2.0 event, cookies merged."""
-    headers: Headers = []
-    host = proto = port = None
-    raw = event.get("headers")
-    if raw:
-        for key, value in raw.items():
-            if value is None:
-                continue
-            lower = key.lower()
-            headers.append((lower, value))
-            if lower == "host":
-                host = value
-            elif lower == "x-forwarded-proto":
-                proto = value
-            elif lower == "x-forwarded-port":
-                port = value
-    cookies = event.get("cookies")
-    if cookies:
-        headers.append(("cookie", "; ".join(cookies)))
-    return headers, host, proto, port
+    from lambdaworks.runtime.types import Event, HttpResponse, Result
 
 
 def v2_result(response: HttpResponse, options: Options) -> Result:
     """Result dict of payload format 2.0 (HTTP API and Function URLs)."""
-    body, is_base64 = encode_body(response, options)
     headers: dict[str, str] = {}
     cookies: list[str] = []
+    content_type = content_encoding = None
     for key, value in response.headers:
-        if key.lower() == "set-cookie":
+        lower = key.lower()
+        if lower == "set-cookie":
             cookies.append(value)
-        elif key in headers:
+            continue
+        if lower == "content-type":
+            content_type = value
+        elif lower == "content-encoding":
+            content_encoding = value
+        if key in headers:
             headers[key] = f"{headers[key]}, {value}"
         else:
             headers[key] = value
-    result: Result = {"statusCode": response.status, "headers": headers}
+    body, is_base64 = encode_payload(response.body, content_type, content_encoding, options)
     if cookies:
-        result["cookies"] = cookies
-    result["body"] = body
-    result["isBase64Encoded"] = is_base64
-    return result
+        return {
+            "statusCode": response.status,
+            "headers": headers,
+            "cookies": cookies,
+            "body": body,
+            "isBase64Encoded": is_base64,
+        }
+    return {"statusCode": response.status, "headers": headers, "body": body, "isBase64Encoded": is_base64}
 
 
 class ApiGatewayV2(HttpSource):
@@ -95,28 +82,36 @@ class ApiGatewayV2(HttpSource):
         return isinstance(domain, str) and ".lambda-url." in domain
 
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
-        headers, host, proto, port = v2_headers(event)
+        raw: dict[str, Any] = event.get("headers") or {}
+        headers = list(raw.items())  # names arrive lower-cased, repeats already comma-joined
+        if None in raw.values():
+            headers = [(k, v) for k, v in headers if v is not None]
+        cookies = event.get("cookies")
+        if cookies:
+            headers.append(("cookie", "; ".join(cookies)))
         request_context = event["requestContext"]
         http = request_context["http"]
-        scheme = proto.split(",", 1)[0].strip() if proto else "https"
-        if not host:
-            host = request_context.get("domainName")
-        server_name, server_port = split_host(host, scheme, port)
+        proto = raw.get("x-forwarded-proto")
+        scheme = (proto.split(",", 1)[0].strip() if "," in proto else proto) if proto else "https"
+        server_name, server_port = split_host(
+            raw.get("host") or request_context.get("domainName"), scheme, raw.get("x-forwarded-port")
+        )
         root_path, path = self.mount(event, request_context, options)
+        body = event.get("body")
         return HttpRequest(
-            method=http["method"],
-            path=path,
-            query=event.get("rawQueryString") or "",
-            headers=headers,
-            body=body_bytes(event.get("body"), bool(event.get("isBase64Encoded"))),
-            root_path=root_path,
-            scheme=scheme,
-            server_name=server_name,
-            server_port=server_port,
-            client_ip=http.get("sourceIp") or "",
-            source=self.name,
-            event=event,
-            context=context,
+            http["method"],
+            path,
+            event.get("rawQueryString") or "",
+            headers,
+            body_bytes(body, event.get("isBase64Encoded") is True) if body else b"",
+            root_path,
+            scheme,
+            server_name,
+            server_port,
+            http.get("sourceIp") or "",
+            self.name,
+            event,
+            context,
         )
 
     def mount(self, event: Event, request_context: dict[str, Any], options: Options) -> tuple[str, str]:

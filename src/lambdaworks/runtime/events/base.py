@@ -95,7 +95,7 @@ def mount_from_template(path: str, template: str | None, params: Any) -> tuple[s
 
     Returns ``(root_path, path)`` when ``path`` is the base path followed by the route, else None.
     """
-    if not template or not isinstance(params, dict) and params is not None:
+    if not template or (not isinstance(params, dict) and params is not None):
         return None
     filled = fill_template(template, params)
     if not filled or filled == "/" or len(filled) >= len(path):
@@ -111,12 +111,18 @@ def mount_from_template(path: str, template: str | None, params: Any) -> tuple[s
     return root, path[len(root) :] if path.startswith(root) else filled
 
 
+_PORTS = {"443": 443, "80": 80}
+
+
 def split_host(host: str | None, scheme: str, port_header: str | None) -> tuple[str, int]:
     """``Host`` header + ``X-Forwarded-Port`` -> ``(server_name, server_port)``."""
-    default = 443 if scheme == "https" else 80
-    port = int(port_header) if port_header and port_header.isdigit() else default
+    port = _PORTS.get(port_header) if port_header else None
+    if port is None:
+        port = int(port_header) if port_header and port_header.isdigit() else (443 if scheme == "https" else 80)
     if not host:
         return "localhost", port
+    if ":" not in host:
+        return host, port
     if host.startswith("["):  # IPv6 literal
         name, _, rest = host.partition("]")
         name += "]"
@@ -129,11 +135,22 @@ def split_host(host: str | None, scheme: str, port_header: str | None) -> tuple[
     return host, port
 
 
-def encode_body(response: HttpResponse, options: Options) -> tuple[str, bool]:
-    """The response body as the ``(body, isBase64Encoded)`` pair of a Lambda HTTP result."""
-    body = response.body
+def encode_payload(
+    body: bytes, content_type: str | None, content_encoding: str | None, options: Options
+) -> tuple[str, bool]:
+    """A response body as the ``(body, isBase64Encoded)`` pair of a Lambda HTTP result."""
     if not body:
         return "", False
+    if options.is_binary(content_type, content_encoding):
+        return b64encode(body), True
+    try:
+        return body.decode("utf-8"), False
+    except UnicodeDecodeError:  # says text, is not UTF-8: never mangle, ship the bytes
+        return b64encode(body), True
+
+
+def encode_body(response: HttpResponse, options: Options) -> tuple[str, bool]:
+    """:func:`encode_payload` for a response, finding its Content-Type/-Encoding headers."""
     content_type = content_encoding = None
     for key, value in response.headers:
         lower = key.lower()
@@ -141,9 +158,10 @@ def encode_body(response: HttpResponse, options: Options) -> tuple[str, bool]:
             content_type = value
         elif lower == "content-encoding":
             content_encoding = value
-    if options.is_binary(content_type, content_encoding):
-        return b64encode(body), True
-    try:
-        return body.decode("utf-8"), False
-    except UnicodeDecodeError:  # says text, is not UTF-8: never mangle, ship the bytes
-        return b64encode(body), True
+    return encode_payload(response.body, content_type, content_encoding, options)
+
+
+def first(headers: dict[str, Any], canonical: str, lower: str) -> Any:
+    """A header from a single-value map whose key may be spelled either way (REST keeps case)."""
+    value = headers.get(canonical)
+    return value if value is not None else headers.get(lower)

@@ -1,0 +1,303 @@
+"""Adapter overhead and import cost: lambdaworks vs mangum, apig-wsgi and serverless-wsgi.
+
+Run by hand (needs the ``bench`` extra):  .venv/bin/python benchmarks/adapter.py [--rounds 15] [--calls 200]
+
+Same Flask (WSGI) and Starlette (ASGI) apps, same events (REST v1, HTTP API v2, ALB, ALB
+multi-value, Function URL; GET json, POST 10 KB json, GET 97 KB png). Contenders are
+interleaved round by round so machine noise hits all of them alike; each cell is the median
+over rounds of the mean per-call time, minus the direct app call (the floor: the app called
+with a ready-made environ/scope). Import cost is ``-X importtime``'s cumulative time for the
+package, median of several fresh interpreters. Ratios are peer / lambdaworks (>1: we are faster).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import base64
+import compileall
+import io
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+import apig_wsgi  # noqa: E402
+import serverless_wsgi  # noqa: E402
+from flask import Flask, Response, request  # noqa: E402
+from mangum import Mangum  # noqa: E402
+from starlette.applications import Starlette  # noqa: E402
+from starlette.requests import Request  # noqa: E402
+from starlette.responses import JSONResponse  # noqa: E402
+from starlette.responses import Response as StarletteResponse  # noqa: E402
+from starlette.routing import Route  # noqa: E402
+
+import lambdaworks  # noqa: E402
+from lambdaworks.runtime.asgi import build_scope  # noqa: E402
+from lambdaworks.runtime.events import HTTP_SOURCES  # noqa: E402
+from lambdaworks.runtime.wsgi import build_environ  # noqa: E402
+from lambdaworks.testing import LambdaContext, events  # noqa: E402
+
+PNG = b"\x89PNG\r\n\x1a\n" + os.urandom(97 * 1024 - 8)
+PAYLOAD = json.dumps({"items": [{"id": i, "name": f"item-{i}", "tags": ["a", "b"]} for i in range(200)]})[:10240]
+PAYLOAD = PAYLOAD[: PAYLOAD.rfind("},") + 1] + "]}"
+
+# -- the apps ---------------------------------------------------------------------------------
+
+flask_app = Flask(__name__)
+
+
+@flask_app.get("/hello")
+def hello() -> Any:
+    return {"message": "hello"}
+
+
+@flask_app.post("/items")
+def items() -> Any:
+    return {"received": len(request.get_data())}
+
+
+@flask_app.get("/image.png")
+def image() -> Any:
+    return Response(PNG, content_type="image/png")
+
+
+async def s_hello(req: Request) -> StarletteResponse:
+    return JSONResponse({"message": "hello"})
+
+
+async def s_items(req: Request) -> StarletteResponse:
+    return JSONResponse({"received": len(await req.body())})
+
+
+async def s_image(req: Request) -> StarletteResponse:
+    return StarletteResponse(PNG, media_type="image/png")
+
+
+starlette_app = Starlette(
+    routes=[Route("/hello", s_hello), Route("/items", s_items, methods=["POST"]), Route("/image.png", s_image)]
+)
+
+# -- the events -------------------------------------------------------------------------------
+
+SOURCES = {"v1": "apigw-v1", "v2": "http-v2", "alb": "alb", "alb-multi": "alb-multi", "url": "function-url"}
+REQUESTS = {
+    "GET json": ("GET", "/hello", None, {}),
+    "POST 10KB": ("POST", "/items", PAYLOAD, {"Content-Type": "application/json"}),
+    "GET 97KB png": ("GET", "/image.png", None, {"Accept": "image/png"}),
+}
+HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "bench/1.0"}
+
+
+def make_event(source: str, request_name: str) -> dict[str, Any]:
+    method, path, body, headers = REQUESTS[request_name]
+    return events.make_http_event(SOURCES[source], method, path, body=body, headers={**HEADERS, **headers})
+
+
+# -- the contenders ---------------------------------------------------------------------------
+
+
+def direct_wsgi(event: dict[str, Any]) -> Callable[[], Any]:
+    """Floor: Flask called with a prepared environ (fresh input stream each call)."""
+    source = next(s for s in HTTP_SOURCES if s.infer(event))
+    request_ = source.to_request(event, None, lambdaworks.handler(flask_app).options)
+    environ = build_environ(request_)
+    body = request_.body
+
+    def start_response(status: str, headers: list[tuple[str, str]], exc_info: Any = None) -> Any:
+        return None
+
+    def call() -> Any:
+        env = dict(environ)
+        env["wsgi.input"] = io.BytesIO(body)
+        it = flask_app(env, start_response)
+        out = b"".join(it)
+        getattr(it, "close", lambda: None)()
+        return out
+
+    return call
+
+
+LOOP = asyncio.new_event_loop()
+
+
+def direct_asgi(event: dict[str, Any]) -> Callable[[], Any]:
+    """Floor: Starlette run on a persistent loop with a prepared scope."""
+    source = next(s for s in HTTP_SOURCES if s.infer(event))
+    request_ = source.to_request(event, None, lambdaworks.handler(flask_app).options)
+    scope = build_scope(request_)
+    body = request_.body
+
+    async def cycle() -> bytes:
+        chunks: list[bytes] = []
+        sent = False
+
+        async def receive() -> dict[str, Any]:
+            nonlocal sent
+            if not sent:
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            await asyncio.Future()
+            return {}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+
+        await starlette_app(dict(scope), receive, send)
+        return b"".join(chunks)
+
+    return lambda: LOOP.run_until_complete(cycle())
+
+
+CONTEXT = LambdaContext(timeout=900)
+LW_WSGI = lambdaworks.handler(flask_app)
+LW_ASGI = lambdaworks.handler(starlette_app, lifespan="off")
+APIG = apig_wsgi.make_lambda_handler(flask_app, binary_support=True)
+MANGUM = Mangum(starlette_app, lifespan="off")
+
+WSGI_CONTENDERS: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]] = {
+    "direct": direct_wsgi,
+    "lambdaworks": lambda e: lambda: LW_WSGI(e, CONTEXT),
+    "apig-wsgi": lambda e: lambda: APIG(e, CONTEXT),
+    "serverless-wsgi": lambda e: lambda: serverless_wsgi.handle_request(flask_app, e, CONTEXT),
+}
+ASGI_CONTENDERS: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]] = {
+    "direct": direct_asgi,
+    "lambdaworks": lambda e: lambda: LW_ASGI(e, CONTEXT),
+    "mangum": lambda e: lambda: MANGUM(e, CONTEXT),
+}
+
+
+def check_same_answer(
+    contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]], event: dict[str, Any]
+) -> None:
+    """Every adapter must return the same body bytes, or the comparison is meaningless."""
+    from lambdaworks.testing import decode_result
+
+    bodies = {}
+    for name, make in contenders.items():
+        if name == "direct":
+            continue
+        result = make(event)()
+        bodies[name] = decode_result(result)[2]
+    if len(set(bodies.values())) != 1:
+        raise SystemExit(f"adapters disagree on the response body: { {k: len(v) for k, v in bodies.items()} }")
+
+
+def measure(
+    contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]], rounds: int, calls: int
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Median over rounds of the mean µs per call, for each (source, request) and contender."""
+    table: dict[tuple[str, str], dict[str, float]] = {}
+    for source in SOURCES:
+        for request_name in REQUESTS:
+            event = make_event(source, request_name)
+            check_same_answer(contenders, event)
+            calls_by_name = {name: make(event) for name, make in contenders.items()}
+            samples: dict[str, list[float]] = {name: [] for name in contenders}
+            for fn in calls_by_name.values():  # warm up
+                for _ in range(20):
+                    fn()
+            for _ in range(rounds):
+                for name, fn in calls_by_name.items():
+                    start = time.perf_counter_ns()
+                    for _ in range(calls):
+                        fn()
+                    samples[name].append((time.perf_counter_ns() - start) / calls / 1000)
+            table[(source, request_name)] = {name: statistics.median(v) for name, v in samples.items()}
+    return table
+
+
+def base64_cost(calls: int = 200) -> float:
+    start = time.perf_counter_ns()
+    for _ in range(calls):
+        base64.b64encode(PNG).decode()
+    return (time.perf_counter_ns() - start) / calls / 1000
+
+
+def import_cost(module: str, runs: int = 9) -> float:
+    """Median cumulative -X importtime of ``module`` in fresh interpreters, in ms."""
+    values = []
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    for _ in range(runs):
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", f"import {module}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        ).stderr
+        total = 0
+        for line in out.splitlines():
+            parts = [p.strip() for p in line.split("|")]
+            if len(parts) == 3 and parts[2] == module:
+                total = int(parts[1])
+        values.append(total / 1000)
+    return statistics.median(values)
+
+
+def interpreter_cost(runs: int = 9) -> tuple[float, float]:
+    """Median wall ms of ``python -c pass`` and ``python -c 'import lambdaworks'``."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    bare, ours = [], []
+    for _ in range(runs):
+        for code, into in (("pass", bare), ("import lambdaworks", ours)):
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, env=env)
+            into.append((time.perf_counter() - start) * 1000)
+    return statistics.median(bare), statistics.median(ours)
+
+
+def print_table(title: str, table: dict[tuple[str, str], dict[str, float]], peers: list[str]) -> None:
+    print(f"\n{title}: overhead above the direct app call, µs (median of rounds); ratio = peer / lambdaworks")
+    header = f"{'source':<10} {'request':<13} {'direct':>8} {'lambdaworks':>12}" + "".join(
+        f" {p:>16} {'ratio':>6}" for p in peers
+    )
+    print(header)
+    print("-" * len(header))
+    for (source, request_name), row in table.items():
+        floor = row["direct"]
+        ours = row["lambdaworks"] - floor
+        cells = f"{source:<10} {request_name:<13} {floor:>8.1f} {ours:>12.1f}"
+        for peer in peers:
+            theirs = row[peer] - floor
+            ratio = theirs / ours if ours > 0.5 else float("inf")
+            cells += f" {theirs:>16.1f} {ratio:>6.1f}"
+        print(cells)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--calls", type=int, default=200)
+    args = parser.parse_args()
+    compileall.compile_dir(str(ROOT / "src" / "lambdaworks"), quiet=1)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, rounds={args.rounds} calls/round={args.calls}")
+    print_table("WSGI (Flask)", measure(WSGI_CONTENDERS, args.rounds, args.calls), ["apig-wsgi", "serverless-wsgi"])
+    print_table("ASGI (Starlette)", measure(ASGI_CONTENDERS, args.rounds, args.calls), ["mangum"])
+    print(f"\nbase64 of the 97 KB png alone: {base64_cost():.1f} µs")
+    print("\nimport cost (-X importtime cumulative, ms, median of 9 fresh interpreters; ratio = peer / lambdaworks)")
+    ours = import_cost("lambdaworks")
+    print(f"{'lambdaworks':<16} {ours:>7.2f}")
+    for module, label in (("mangum", "mangum"), ("apig_wsgi", "apig-wsgi"), ("serverless_wsgi", "serverless-wsgi")):
+        theirs = import_cost(module)
+        print(f"{label:<16} {theirs:>7.2f}  ratio {theirs / ours:.1f}")
+    bare, with_us = interpreter_cost()
+    print(
+        f"\npython -c pass: {bare:.1f} ms; python -c 'import lambdaworks': {with_us:.1f} ms (+{with_us - bare:.1f} ms)"
+    )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""``python -m lambdaworks.cli``."""
+
+from lambdaworks.cli.main import main
+
+main()

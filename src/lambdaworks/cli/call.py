@@ -1,0 +1,131 @@
+"""``lambdaworks call``: run a handler once on an event, in this process, and print the result."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from lambdaworks.cli.loading import TargetError, load_target
+from lambdaworks.runtime import Handler, LambdaContext, LambdaworksRuntimeError, detect_interface, handler
+from lambdaworks.testing.client import decode_result
+from lambdaworks.testing.events import HTTP_SOURCES, make_http_event
+
+
+def as_handler(obj: Any, wrap: bool) -> Any:
+    """A Lambda handler from ``obj``: a Handler or plain function as is, a web app wrapped."""
+    if isinstance(obj, Handler):
+        return obj
+    if wrap or hasattr(obj, "wsgi_app") or (callable(obj) and detect_interface(obj) == "asgi"):
+        return handler(obj)
+    if not callable(obj):
+        raise click.UsageError(f"{obj!r} is not callable: name a handler function or a web app")
+    return obj
+
+
+def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
+    pairs = []
+    for value in values:
+        name, sep, rest = value.partition(":")
+        if not sep:
+            raise click.BadParameter(f"{value!r} is not 'Name: value'", param_hint="--header")
+        pairs.append((name.strip(), rest.strip()))
+    return pairs
+
+
+@click.command("call")
+@click.argument("target")
+@click.option(
+    "--event",
+    "event_file",
+    type=click.File("r"),
+    help="Event JSON file ('-' for stdin). Default: an HTTP event built from the options below.",
+)
+@click.option(
+    "--source",
+    type=click.Choice((*HTTP_SOURCES, "rest")),
+    default="http-v2",
+    show_default=True,
+    help="HTTP event source to build.",
+)
+@click.option("-X", "--method", default="GET", show_default=True)
+@click.option("--path", default="/", show_default=True, help="Request path, optionally with ?query.")
+@click.option("-H", "--header", "headers", multiple=True, help="Request header 'Name: value' (repeatable).")
+@click.option("-d", "--data", help="Request body.")
+@click.option("--stage", help="API stage (REST default Prod, HTTP API $default).")
+@click.option("--base-path", default="", help="Custom-domain base path the request came through.")
+@click.option("--timeout", type=float, default=3.0, show_default=True, help="Seconds in the context's deadline.")
+@click.option(
+    "--wrap/--no-wrap",
+    default=False,
+    help="Treat TARGET as a WSGI/ASGI app and wrap it (auto for Flask and ASGI apps).",
+)
+@click.option("--raw", is_flag=True, help="Print the raw result dict instead of the decoded HTTP response.")
+@click.option(
+    "--app-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to import TARGET from (default: cwd).",
+)
+def call_command(
+    target: str,
+    event_file: Any,
+    source: str,
+    method: str,
+    path: str,
+    headers: tuple[str, ...],
+    data: str | None,
+    stage: str | None,
+    base_path: str,
+    timeout: float,
+    wrap: bool,
+    raw: bool,
+    app_dir: Path | None,
+) -> None:
+    """Invoke TARGET (file.py:attr or module:attr) once on an event and print what it returns.
+
+    \b
+    lambdaworks call examples/hello/app.py:handler --path /hello/world
+    lambdaworks call app:handler --source rest -X POST --path /items -d '{"a": 1}' -H 'Content-Type: application/json'
+    lambdaworks call app:handler --event s3-put.json
+    """
+    try:
+        fn = as_handler(load_target(target, app_dir), wrap)
+    except (TargetError, LambdaworksRuntimeError) as exc:
+        raise click.ClickException(str(exc)) from exc
+    if event_file is not None:
+        try:
+            event = json.load(event_file)
+        except json.JSONDecodeError as exc:
+            raise click.ClickException(f"the event is not valid JSON: {exc}") from exc
+    else:
+        options: dict[str, Any] = {"headers": parse_headers(headers), "body": data}
+        if stage and source not in ("function-url", "alb", "alb-multi"):
+            options["stage"] = stage
+        if base_path and source not in ("function-url", "alb", "alb-multi"):
+            options["base_path"] = base_path
+        event = make_http_event(source, method, path, **options)
+    context = LambdaContext(
+        function_name=target.rpartition(":")[0].rsplit("/", 1)[-1].removesuffix(".py"), timeout=timeout
+    )
+    try:
+        with contextlib.redirect_stdout(sys.stderr):  # the function's prints are logs, not the result
+            result = fn(event, context)
+    except LambdaworksRuntimeError as exc:
+        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    if raw or event_file is not None or not isinstance(result, dict) or "statusCode" not in result:
+        click.echo(json.dumps(result, indent=2, default=str))
+        return
+    status, pairs, body = decode_result(result)
+    click.echo(f"HTTP {status}")
+    for name, value in pairs:
+        click.echo(f"{name}: {value}")
+    click.echo("")
+    try:
+        click.echo(body.decode("utf-8"))
+    except UnicodeDecodeError:
+        click.echo(f"<{len(body)} bytes of binary data (base64 in the result); use --raw to see it>")
+    sys.stdout.flush()

@@ -1,0 +1,99 @@
+"""The lambdaworks command, run as a real subprocess the way users run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from lambdaworks.__about__ import __version__
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = ROOT / "examples" / "hello" / "app.py"
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "lambdaworks.cli", *args],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=ROOT,
+    )
+
+
+def test_version() -> None:
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"lambdaworks, version {__version__}"
+
+
+def test_call_example_prints_the_http_response() -> None:
+    result = run("call", f"{EXAMPLE}:handler", "--path", "/hello/world", "--stage", "dev")
+    assert result.returncode == 0, result.stderr
+    head, _, body = result.stdout.partition("\n\n")
+    assert head.splitlines()[0] == "HTTP 200"
+    assert json.loads(body) == {
+        "message": "Hello, world!",
+        "path": "/hello/world",
+        "url": "https://abcdef1234.execute-api.us-east-1.amazonaws.com/dev/hello/world",
+    }
+
+
+@pytest.mark.parametrize("source", ["rest", "http-v1", "http-v2", "function-url", "alb", "alb-multi"])
+def test_call_every_source_raw(source: str) -> None:
+    result = run(
+        "call",
+        f"{EXAMPLE}:handler",
+        "--source",
+        source,
+        "-X",
+        "POST",
+        "--path",
+        "/echo",
+        "-H",
+        "Content-Type: application/json",
+        "-d",
+        '{"a": 1}',
+        "--raw",
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(json.loads(result.stdout)["body"]) == {"a": 1}
+
+
+def test_events_generate_then_call_with_it() -> None:
+    event = run("events", "generate", "s3", "--key", "in/photo.jpg")
+    assert event.returncode == 0
+    result = run("call", f"{EXAMPLE}:handler", "--event", "-", stdin=event.stdout)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"processed": ["in/photo.jpg"]}
+    assert "received 1 upload(s): ['in/photo.jpg']" in result.stderr  # the function's output is a log
+
+
+def test_events_list_names_every_source() -> None:
+    names = run("events", "list").stdout.split()
+    assert {"apigw-v1", "http-v2", "alb", "s3", "sqs", "cloudwatch-logs"} <= set(names)
+
+
+def test_unsupported_event_is_a_clear_error() -> None:
+    result = run("call", f"{EXAMPLE}:handler", "--event", "-", stdin='{"hello": "world"}')
+    assert result.returncode == 1
+    assert "UnsupportedEvent" in result.stderr
+    assert "keys seen: hello" in result.stderr
+
+
+def test_bad_target_is_a_clear_error() -> None:
+    result = run("call", "examples/nope.py:handler")
+    assert result.returncode == 1
+    assert "examples/nope.py does not exist" in result.stderr
+    result = run("call", f"{EXAMPLE}:missing")
+    assert "has no attribute 'missing'" in result.stderr
+
+
+def test_bad_header_is_a_usage_error() -> None:
+    result = run("call", f"{EXAMPLE}:handler", "-H", "no-colon")
+    assert result.returncode == 2
+    assert "is not 'Name: value'" in result.stderr
