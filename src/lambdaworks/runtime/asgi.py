@@ -32,8 +32,7 @@ _ASGI = {"version": "3.0", "spec_version": "2.3"}
 def build_scope(request: HttpRequest, state: dict[str, Any] | None = None) -> dict[str, Any]:
     """The ASGI HTTP scope for ``request``. ``path`` includes ``root_path``, as servers send it.
 
-    Header values become their UTF-8 bytes (identical to latin-1 for ASCII, and the bytes the
-    client sent otherwise).
+    Header values are native strings (one character per byte), so latin-1 gives back the bytes.
     """
     root = request.root_path
     path = request.path
@@ -47,7 +46,7 @@ def build_scope(request: HttpRequest, state: dict[str, Any] | None = None) -> di
         "raw_path": (root + path).encode(),
         "root_path": root,
         "query_string": request.query.encode(),
-        "headers": [(k.lower().encode(), v.encode()) for k, v in request.headers],
+        "headers": [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in request.headers],
         "server": (request.server_name, request.server_port),
         "client": (request.client_ip, 0),
         "aws.event": request.event,

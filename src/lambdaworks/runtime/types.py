@@ -26,7 +26,8 @@ class HttpRequest:
     ``path`` is the percent-encoded path relative to ``root_path`` (the stage or custom-domain base
     path the app is mounted under); ``query`` is the percent-encoded query string; ``headers``
     keeps every value of a repeated header as its own entry, names spelled as the event has them
-    (API Gateway v2 and ALB send lower case, REST keeps the client's case).
+    (API Gateway v2 and ALB send lower case, REST keeps the client's case), values as native
+    strings in the WSGI sense: one character per byte of the value's UTF-8 encoding.
     """
 
     __slots__ = (

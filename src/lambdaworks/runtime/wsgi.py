@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from lambdaworks.runtime.encoding import latin1, path_to_wsgi
+from lambdaworks.runtime.encoding import path_to_wsgi
 from lambdaworks.runtime.types import HttpResponse
 
 TYPE_CHECKING = False
@@ -53,21 +53,16 @@ def build_environ(request: HttpRequest) -> dict[str, Any]:
         "lambda.event": request.event,
         "lambda.context": request.context,
     }
-    _add_headers(environ, request.headers)
-    if body or "CONTENT_LENGTH" in environ:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    return environ
-
-
-def _add_headers(environ: dict[str, Any], headers: list[tuple[str, str]]) -> None:
-    """The general case: join repeats (``;`` for cookies, ``,`` otherwise), make values latin-1."""
-    for name, raw in headers:
-        key = _KEYS.get(name) or environ_key(name)
-        value = raw if raw.isascii() else latin1(raw)
+    keys = _KEYS
+    for name, value in request.headers:  # values are already native strings
+        key = keys.get(name) or environ_key(name)
         if key in environ:
             environ[key] = f"{environ[key]}{'; ' if key == 'HTTP_COOKIE' else ','}{value}"
         else:
             environ[key] = value
+    if body or "CONTENT_LENGTH" in environ:
+        environ["CONTENT_LENGTH"] = str(len(body))
+    return environ
 
 
 def run_wsgi(app: WsgiApp, environ: dict[str, Any]) -> HttpResponse:

@@ -17,8 +17,8 @@ from lambdaworks.runtime.encoding import body_bytes, urlencode_pairs
 from lambdaworks.runtime.events.base import (
     HttpSource,
     encode_payload,
-    first,
     mount_from_template,
+    native,
     split_host,
     strip_prefix,
 )
@@ -40,19 +40,19 @@ def request_headers(event: Event) -> Headers:
         if not single:
             return []
         if None in single.values():
-            return [(k, v) for k, v in single.items() if v is not None]
-        return list(single.items())
-    headers: Headers = []
-    for key, values in multi.items():
-        if values:
-            if len(values) == 1 and values[0] is not None:
-                headers.append((key, values[0]))
-            else:
-                headers.extend([(key, v) for v in values if v is not None])
-    if single and single.keys() != multi.keys():  # normally the same names: skip the merge
+            single = {k: v for k, v in single.items() if v is not None}
+        return native(list(single.items()), single.values())
+    if single and single.keys() == multi.keys() and set(map(len, multi.values())) == {1}:
+        # the usual case: no repeats, so the two maps hold the same values
+        if None in single.values():
+            single = {k: v for k, v in single.items() if v is not None}
+            return native([(k, v[0]) for k, v in multi.items() if k in single], single.values())
+        return native([(k, v[0]) for k, v in multi.items()], single.values())
+    headers: Headers = [(k, v) for k, values in multi.items() if values for v in values if v is not None]
+    if single and single.keys() != multi.keys():
         seen = {k.lower() for k in multi}
         headers.extend([(k, v) for k, v in single.items() if v is not None and k.lower() not in seen])
-    return headers
+    return native(headers, [v for _, v in headers])
 
 
 def decoded_query(event: Event) -> str:
@@ -70,10 +70,10 @@ def forwarded(event: Event, headers: Headers) -> tuple[str, str | None, str | No
     """``(scheme, host, port, first X-Forwarded-For address)`` of a v1-shaped event."""
     single = event.get("headers")
     if single:  # REST keeps the client's spelling; ALB sends lower case
-        host = first(single, "Host", "host")
-        proto = first(single, "X-Forwarded-Proto", "x-forwarded-proto")
-        port = first(single, "X-Forwarded-Port", "x-forwarded-port")
-        client = first(single, "X-Forwarded-For", "x-forwarded-for")
+        host = single.get("Host") or single.get("host")
+        proto = single.get("X-Forwarded-Proto") or single.get("x-forwarded-proto")
+        port = single.get("X-Forwarded-Port") or single.get("x-forwarded-port")
+        client = single.get("X-Forwarded-For") or single.get("x-forwarded-for")
     else:
         found: dict[str, str] = {}
         for key, value in headers:

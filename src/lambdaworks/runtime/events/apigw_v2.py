@@ -17,6 +17,7 @@ from lambdaworks.runtime.events.base import (
     HttpSource,
     encode_payload,
     mount_from_template,
+    native,
     split_host,
     strip_prefix,
 )
@@ -66,14 +67,13 @@ class ApiGatewayV2(HttpSource):
     name = "apigw-v2"
 
     def infer(self, event: Event) -> bool:
+        if event.get("version") != "2.0" or "rawPath" not in event or "routeArn" in event:
+            return False  # (routeArn: a Lambda authorizer request, not a proxy event)
         context = event.get("requestContext")
         return (
-            event.get("version") == "2.0"
-            and "rawPath" in event
-            and isinstance(context, dict)
+            isinstance(context, dict)
             and isinstance(context.get("http"), dict)
-            and "routeArn" not in event  # a Lambda authorizer request, not a proxy event
-            and not self.is_function_url(context)
+            and ".lambda-url." not in str(context.get("domainName"))
         )
 
     @staticmethod
@@ -83,12 +83,16 @@ class ApiGatewayV2(HttpSource):
 
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
         raw: dict[str, Any] = event.get("headers") or {}
-        headers = list(raw.items())  # names arrive lower-cased, repeats already comma-joined
         if None in raw.values():
-            headers = [(k, v) for k, v in headers if v is not None]
+            raw = {k: v for k, v in raw.items() if v is not None}
+        headers = list(raw.items())  # names arrive lower-cased, repeats already comma-joined
         cookies = event.get("cookies")
         if cookies:
-            headers.append(("cookie", "; ".join(cookies)))
+            cookie = "; ".join(cookies)
+            headers.append(("cookie", cookie))
+            headers = native(headers, (cookie, *raw.values()))
+        else:
+            headers = native(headers, raw.values())
         request_context = event["requestContext"]
         http = request_context["http"]
         proto = raw.get("x-forwarded-proto")
@@ -119,6 +123,8 @@ class ApiGatewayV2(HttpSource):
         path = event["rawPath"] or "/"
         if not isinstance(path, str):
             raise TypeError("rawPath must be a string")
+        if not options.base_path and request_context.get("stage") == "$default" and event.get("routeKey") == "$default":
+            return "", path  # the common case: nothing to strip, nothing to detect
         if options.base_path:
             rest = strip_prefix(path, options.base_path)
             if rest is not None:

@@ -6,14 +6,15 @@ An HTTP source has a ``name``, ``infer(event) -> bool`` (cheap, shape-only), ``t
 
 from __future__ import annotations
 
-from lambdaworks.runtime.encoding import b64encode, is_binary_response
+from lambdaworks.runtime.encoding import b64encode, is_binary_response, latin1
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Iterable
     from typing import Any
 
     from lambdaworks.runtime.encoding import BinaryRule
-    from lambdaworks.runtime.types import Event, HttpRequest, HttpResponse, Result
+    from lambdaworks.runtime.types import Event, Headers, HttpRequest, HttpResponse, Result
 
 
 class Options:
@@ -161,7 +162,8 @@ def encode_body(response: HttpResponse, options: Options) -> tuple[str, bool]:
     return encode_payload(response.body, content_type, content_encoding, options)
 
 
-def first(headers: dict[str, Any], canonical: str, lower: str) -> Any:
-    """A header from a single-value map whose key may be spelled either way (REST keeps case)."""
-    value = headers.get(canonical)
-    return value if value is not None else headers.get(lower)
+def native(headers: Headers, values: Iterable[str]) -> Headers:
+    """``headers`` with values as WSGI native strings; ``values`` are theirs, checked in one go."""
+    if "".join(values).isascii():
+        return headers
+    return [(k, latin1(v)) for k, v in headers]
