@@ -178,7 +178,10 @@ class Handler:
                 source=source.name,
             )
         try:
-            request = source.to_request(event, context, self.options)
+            if self._asgi is None:
+                environ = source.to_environ(event, context, self.options)
+            else:
+                request = source.to_request(event, context, self.options)
         except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
             raise MalformedEvent(
                 f"the event looks like {source.name} but is malformed ({type(exc).__name__}: {exc}); "
@@ -186,15 +189,25 @@ class Handler:
                 keys=event,
                 source=source.name,
             ) from exc
-        response = self.call_app(request)
-        result = source.to_result(response, request, self.options)
+        try:
+            response = run_wsgi(self.app, environ) if self._asgi is None else self._asgi(request)
+        except Exception:
+            response = self._failed(event)
+        result = source.to_result(response, event, self.options)
         if len(response.body) > MAX_RESPONSE_BYTES // 2 and self._too_large(result):
             return source.to_result(
-                HttpResponse(502, [("Content-Type", "application/json")], _GATEWAY_ERROR),
-                request,
-                self.options,
+                HttpResponse(502, [("Content-Type", "application/json")], _GATEWAY_ERROR), event, self.options
             )
         return result
+
+    @staticmethod
+    def _failed(event: dict[str, Any]) -> HttpResponse:
+        """Log the app's exception (with traceback) and answer 500."""
+        request_context = event.get("requestContext") or {}
+        method = event.get("httpMethod") or (request_context.get("http") or {}).get("method")
+        path = event.get("path") or event.get("rawPath")
+        _log_exception(f"{method} {path} raised; answering 500")
+        return HttpResponse(500, [("Content-Type", "application/json")], _INTERNAL_ERROR)
 
     def call_app(self, request: HttpRequest) -> HttpResponse:
         """Run the app on ``request``; an exception becomes a logged 500, never a crash."""
@@ -203,8 +216,7 @@ class Handler:
                 return self._asgi(request)  # type: ignore[no-any-return]
             return run_wsgi(self.app, build_environ(request))
         except Exception:
-            _log_exception(f"{request.method} {request.root_path}{request.path} raised; answering 500")
-            return HttpResponse(500, [("Content-Type", "application/json")], _INTERNAL_ERROR)
+            return self._failed(request.event if isinstance(request.event, dict) else {})
 
     @staticmethod
     def _too_large(result: Result) -> bool:

@@ -17,43 +17,88 @@ if TYPE_CHECKING:
 
     WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
-_KEYS: dict[str, str] = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
+#: Header name -> environ key, memoised (shared with the sources that build environs directly).
+KEYS: dict[str, str] = {"content-type": "CONTENT_TYPE", "content-length": "CONTENT_LENGTH"}
 
 
 def environ_key(name: str) -> str:
     """``"X-Api-Key"`` -> ``"HTTP_X_API_KEY"`` (memoised: header names repeat across requests)."""
-    key = _KEYS.get(name)
+    key = KEYS.get(name)
     if key is None:
         upper = name.upper().replace("-", "_")
         key = upper if upper in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + upper
-        if len(_KEYS) < 1024:
-            _KEYS[name] = key
+        if len(KEYS) < 1024:
+            KEYS[name] = key
     return key
 
 
-def build_environ(request: HttpRequest) -> dict[str, Any]:
-    """The PEP 3333 environ for ``request``; the raw event and context ride along."""
-    body = request.body
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": request.method,
-        "SCRIPT_NAME": request.root_path,
-        "PATH_INFO": path_to_wsgi(request.path),
-        "QUERY_STRING": request.query,
-        "SERVER_NAME": request.server_name,
-        "SERVER_PORT": str(request.server_port),
+def base_environ(
+    method: str,
+    root_path: str,
+    path: str,
+    query: str,
+    server_name: str,
+    server_port: int,
+    client_ip: str,
+    scheme: str,
+    body: bytes,
+    event: Any,
+    context: Any,
+) -> dict[str, Any]:
+    """Everything in the environ but the headers (``path`` percent-encoded)."""
+    return {
+        "REQUEST_METHOD": method,
+        "SCRIPT_NAME": root_path,
+        "PATH_INFO": path_to_wsgi(path),
+        "QUERY_STRING": query,
+        "SERVER_NAME": server_name,
+        "SERVER_PORT": str(server_port),
         "SERVER_PROTOCOL": "HTTP/1.1",
-        "REMOTE_ADDR": request.client_ip,
+        "REMOTE_ADDR": client_ip,
         "wsgi.version": (1, 0),
-        "wsgi.url_scheme": request.scheme,
+        "wsgi.url_scheme": scheme,
         "wsgi.input": io.BytesIO(body),
         "wsgi.errors": sys.stderr,
         "wsgi.multithread": False,
         "wsgi.multiprocess": False,
         "wsgi.run_once": False,
-        "lambda.event": request.event,
-        "lambda.context": request.context,
+        "lambda.event": event,
+        "lambda.context": context,
     }
-    keys = _KEYS
+
+
+#: How many entries :func:`base_environ` makes (sources use it to spot header-name collisions).
+BASE_SIZE = 17
+
+
+def add_unique_headers(environ: dict[str, Any], headers: dict[str, str]) -> bool:
+    """Add headers known to be unique, ASCII and non-None; False if two names map to one key.
+
+    (``X-A``/``x-a`` or ``x-a``/``x_a`` collide: the general path joins those instead.)
+    """
+    keys = KEYS
+    for name, value in headers.items():
+        environ[keys.get(name) or environ_key(name)] = value
+    return len(environ) == BASE_SIZE + len(headers)
+
+
+def build_environ(request: HttpRequest) -> dict[str, Any]:
+    """The PEP 3333 environ for ``request``; the raw event and context ride along."""
+    body = request.body
+    environ = base_environ(
+        request.method,
+        request.root_path,
+        request.path,
+        request.query,
+        request.server_name,
+        request.server_port,
+        request.client_ip,
+        request.scheme,
+        body,
+        request.event,
+        request.context,
+    )
+    keys = KEYS
     for name, value in request.headers:  # values are already native strings
         key = keys.get(name) or environ_key(name)
         if key in environ:

@@ -11,9 +11,10 @@ use ``multiValueHeaders``. In single-value mode a header can appear once, so rep
 from __future__ import annotations
 
 from lambdaworks.runtime.encoding import body_bytes, status_line
-from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers, v1_result
+from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers, unique_headers, v1_result
 from lambdaworks.runtime.events.base import HttpSource, encode_body, split_host, strip_prefix
 from lambdaworks.runtime.types import HttpRequest
+from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -61,18 +62,52 @@ class Alb(HttpSource):
         context = event.get("requestContext")
         return isinstance(context, dict) and "elb" in context and "httpMethod" in event
 
-    def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
-        headers = request_headers(event)
-        scheme, host, port, client = forwarded(event, headers)
+    def to_environ(self, event: Event, context: Any, options: Options) -> dict[str, Any]:
+        """Event straight to environ when no header repeats (see ``ApiGatewayV1.to_environ``)."""
+        single = unique_headers(event)
+        if single is None:
+            return super().to_environ(event, context, options)
+        scheme, host, port, client = forwarded(single, [])
         server_name, server_port = split_host(host, scheme, port)
+        root_path, path = self.mount(event, options)
+        body = event.get("body")
+        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
+        environ = base_environ(
+            event["httpMethod"],
+            root_path,
+            path,
+            raw_query(event),
+            server_name,
+            server_port,
+            client or "",
+            scheme,
+            data,
+            event,
+            context,
+        )
+        if not add_unique_headers(environ, single):
+            return super().to_environ(event, context, options)
+        if data or "CONTENT_LENGTH" in environ:
+            environ["CONTENT_LENGTH"] = str(len(data))
+        return environ
+
+    @staticmethod
+    def mount(event: Event, options: Options) -> tuple[str, str]:
+        """``(root_path, path)``: only an explicit ``base_path`` mounts an ALB target."""
         path = event.get("path") or "/"
         if not isinstance(path, str):
             raise TypeError("path must be a string")
-        root_path = ""
         if options.base_path:
             rest = strip_prefix(path, options.base_path)
             if rest is not None:
-                root_path, path = options.base_path, rest
+                return options.base_path, rest
+        return "", path
+
+    def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
+        headers = request_headers(event)
+        scheme, host, port, client = forwarded(event.get("headers"), headers)
+        server_name, server_port = split_host(host, scheme, port)
+        root_path, path = self.mount(event, options)
         body = event.get("body")
         return HttpRequest(
             event["httpMethod"],
@@ -90,9 +125,8 @@ class Alb(HttpSource):
             context,
         )
 
-    def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
-        event = request.event
-        if isinstance(event, dict) and "multiValueHeaders" in event:
+    def to_result(self, response: HttpResponse, event: Event, options: Options) -> Result:
+        if "multiValueHeaders" in event:
             result = v1_result(response, options, single=False)
             result["statusDescription"] = status_line(response.status)
             return result

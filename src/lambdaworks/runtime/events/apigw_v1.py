@@ -23,6 +23,7 @@ from lambdaworks.runtime.events.base import (
     strip_prefix,
 )
 from lambdaworks.runtime.types import HttpRequest
+from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -55,6 +56,29 @@ def request_headers(event: Event) -> Headers:
     return native(headers, [v for _, v in headers])
 
 
+def unique_headers(event: Event) -> dict[str, str] | None:
+    """The headers as one name -> value map when that says everything, else None.
+
+    That is when no header repeats (so the single- and multi-value maps agree), none is None and
+    every value is ASCII: the case the fused ``to_environ`` paths handle.
+    """
+    single = event.get("headers")
+    multi = event.get("multiValueHeaders")
+    if multi:
+        if sum(map(len, multi.values())) != len(multi):  # with the zip below: one value per name
+            return None
+        firsts = next(zip(*multi.values(), strict=False), None)
+        if firsts is None:
+            return None
+        if not single:
+            single = dict(zip(multi, firsts, strict=True))
+        elif multi.keys() != single.keys() or firsts != tuple(single.values()):
+            return None  # maps that disagree: the multi-value map is the truth
+    if not single or None in single.values() or not "".join(single.values()).isascii():
+        return None
+    return single  # type: ignore[no-any-return]
+
+
 def decoded_query(event: Event) -> str:
     """Query string of an API Gateway v1 event, whose parameter values arrive decoded."""
     multi = event.get("multiValueQueryStringParameters")
@@ -66,9 +90,9 @@ def decoded_query(event: Event) -> str:
     return ""
 
 
-def forwarded(event: Event, headers: Headers) -> tuple[str, str | None, str | None, str | None]:
-    """``(scheme, host, port, first X-Forwarded-For address)`` of a v1-shaped event."""
-    single = event.get("headers")
+def forwarded(single: dict[str, Any] | None, headers: Headers) -> tuple[str, str | None, str | None, str | None]:
+    """``(scheme, host, port, first X-Forwarded-For address)`` from the single-value header map,
+    or from the header pairs when there is no such map."""
     if single:  # REST keeps the client's spelling; ALB sends lower case
         host = single.get("Host") or single.get("host")
         proto = single.get("X-Forwarded-Proto") or single.get("x-forwarded-proto")
@@ -132,9 +156,47 @@ class ApiGatewayV1(HttpSource):
             and "methodArn" not in event
         )
 
+    def to_environ(self, event: Event, context: Any, options: Options) -> dict[str, Any]:
+        """Event straight to environ: the same result as ``build_environ(to_request(...))``.
+
+        Taken when no header repeats (the multi-value map then holds exactly the single-value
+        map's values) and every value is ASCII; anything else takes the general path.
+        """
+        single = unique_headers(event)
+        if single is None:
+            return super().to_environ(event, context, options)
+        scheme, host, port, forwarded_for = forwarded(single, [])
+        request_context = event["requestContext"]
+        root_path, path = self.mount(event, request_context, options)
+        identity = request_context.get("identity")
+        client_ip = (identity.get("sourceIp") if isinstance(identity, dict) else None) or forwarded_for or ""
+        if "/" in client_ip:
+            client_ip = client_ip.split("/", 1)[0]
+        server_name, server_port = split_host(host or request_context.get("domainName"), scheme, port)
+        body = event.get("body")
+        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
+        environ = base_environ(
+            event["httpMethod"],
+            root_path,
+            path,
+            decoded_query(event),
+            server_name,
+            server_port,
+            client_ip,
+            scheme,
+            data,
+            event,
+            context,
+        )
+        if not add_unique_headers(environ, single):
+            return super().to_environ(event, context, options)
+        if data or "CONTENT_LENGTH" in environ:
+            environ["CONTENT_LENGTH"] = str(len(data))
+        return environ
+
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
         headers = request_headers(event)
-        scheme, host, port, forwarded_for = forwarded(event, headers)
+        scheme, host, port, forwarded_for = forwarded(event.get("headers"), headers)
         request_context = event["requestContext"]
         root_path, path = self.mount(event, request_context, options)
         identity = request_context.get("identity")
@@ -189,5 +251,5 @@ class ApiGatewayV1(HttpSource):
             return found
         return "", path
 
-    def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
+    def to_result(self, response: HttpResponse, event: Event, options: Options) -> Result:
         return v1_result(response, options)

@@ -22,6 +22,7 @@ from lambdaworks.runtime.events.base import (
     strip_prefix,
 )
 from lambdaworks.runtime.types import HttpRequest
+from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -118,6 +119,50 @@ class ApiGatewayV2(HttpSource):
             context,
         )
 
+    def to_environ(self, event: Event, context: Any, options: Options) -> dict[str, Any]:
+        """Event straight to environ: the same result as ``build_environ(to_request(...))``.
+
+        HTTP API headers are lower-case and unique, so the usual event needs no joining and no
+        per-value conversion; anything else takes the general path.
+        """
+        raw = event.get("headers")
+        if not raw or None in raw.values() or "cookie" in raw or not "".join(raw.values()).isascii():
+            return super().to_environ(event, context, options)
+        cookies = event.get("cookies")
+        cookie = "; ".join(cookies) if cookies else None
+        if cookie is not None and not cookie.isascii():
+            return super().to_environ(event, context, options)
+        request_context = event["requestContext"]
+        http = request_context["http"]
+        proto = raw.get("x-forwarded-proto")
+        scheme = (proto.split(",", 1)[0].strip() if "," in proto else proto) if proto else "https"
+        server_name, server_port = split_host(
+            raw.get("host") or request_context.get("domainName"), scheme, raw.get("x-forwarded-port")
+        )
+        root_path, path = self.mount(event, request_context, options)
+        body = event.get("body")
+        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
+        environ = base_environ(
+            http["method"],
+            root_path,
+            path,
+            event.get("rawQueryString") or "",
+            server_name,
+            server_port,
+            http.get("sourceIp") or "",
+            scheme,
+            data,
+            event,
+            context,
+        )
+        if not add_unique_headers(environ, raw):
+            return super().to_environ(event, context, options)
+        if cookie is not None:
+            environ["HTTP_COOKIE"] = cookie
+        if data or "CONTENT_LENGTH" in environ:
+            environ["CONTENT_LENGTH"] = str(len(data))
+        return environ
+
     def mount(self, event: Event, request_context: dict[str, Any], options: Options) -> tuple[str, str]:
         """``(root_path, path)``: split ``rawPath`` into mount point and app path."""
         path = event["rawPath"] or "/"
@@ -143,7 +188,7 @@ class ApiGatewayV2(HttpSource):
                 return found
         return "", path
 
-    def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
+    def to_result(self, response: HttpResponse, event: Event, options: Options) -> Result:
         return v2_result(response, options)
 
 

@@ -47,7 +47,13 @@ class HttpSource:
         """Translate the event into an :class:`HttpRequest`."""
         raise NotImplementedError
 
-    def to_result(self, response: HttpResponse, request: HttpRequest, options: Options) -> Result:
+    def to_environ(self, event: Event, context: Any, options: Options) -> dict[str, Any]:
+        """The WSGI environ for the event; sources may fuse the two steps for speed."""
+        from lambdaworks.runtime.wsgi import build_environ
+
+        return build_environ(self.to_request(event, context, options))
+
+    def to_result(self, response: HttpResponse, event: Event, options: Options) -> Result:
         """Translate the app's response into the dict this source expects back."""
         raise NotImplementedError
 
