@@ -217,6 +217,39 @@ def measure(
     return table
 
 
+def opcodes_per_call(fn: Callable[[], Any]) -> int:
+    """Python bytecodes one call executes (deterministic, unlike time on a shared VM)."""
+    fn()  # warm caches (routing maps, memoised keys)
+    count = 0
+
+    def tracer(frame: Any, event: str, arg: Any) -> Any:
+        nonlocal count
+        frame.f_trace_opcodes = True
+        if event == "opcode":
+            count += 1
+        return tracer
+
+    sys.settrace(tracer)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def opcode_table(
+    contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]],
+) -> dict[tuple[str, str], dict[str, float]]:
+    """Bytecodes per call for each (source, request) and contender."""
+    return {
+        (source, request_name): {
+            name: float(opcodes_per_call(make(make_event(source, request_name)))) for name, make in contenders.items()
+        }
+        for source in SOURCES
+        for request_name in REQUESTS
+    }
+
+
 def base64_cost(calls: int = 200) -> float:
     start = time.perf_counter_ns()
     for _ in range(calls):
@@ -259,8 +292,10 @@ def interpreter_cost(runs: int = 9) -> tuple[float, float]:
     return statistics.median(bare), statistics.median(ours)
 
 
-def print_table(title: str, table: dict[tuple[str, str], dict[str, float]], peers: list[str]) -> None:
-    print(f"\n{title}: overhead above the direct app call, µs (median of rounds); ratio = peer / lambdaworks")
+def print_table(
+    title: str, table: dict[tuple[str, str], dict[str, float]], peers: list[str], unit: str = "µs (median of rounds)"
+) -> None:
+    print(f"\n{title}: overhead above the direct app call, {unit}; ratio = peer / lambdaworks")
     header = f"{'source':<10} {'request':<13} {'direct':>8} {'lambdaworks':>12}" + "".join(
         f" {p:>16} {'ratio':>6}" for p in peers
     )
@@ -273,7 +308,7 @@ def print_table(title: str, table: dict[tuple[str, str], dict[str, float]], peer
         for peer in peers:
             theirs = row[peer] - floor
             ratio = theirs / ours if ours > 0.5 else float("inf")
-            cells += f" {theirs:>16.1f} {ratio:>6.1f}"
+            cells += f" {theirs:>16.1f} {ratio:>6.2f}"
         print(cells)
 
 
@@ -284,8 +319,11 @@ def main() -> None:
     args = parser.parse_args()
     compileall.compile_dir(str(ROOT / "src" / "lambdaworks"), quiet=1)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, rounds={args.rounds} calls/round={args.calls}")
-    print_table("WSGI (Flask)", measure(WSGI_CONTENDERS, args.rounds, args.calls), ["apig-wsgi", "serverless-wsgi"])
-    print_table("ASGI (Starlette)", measure(ASGI_CONTENDERS, args.rounds, args.calls), ["mangum"])
+    wsgi_peers, asgi_peers = ["apig-wsgi", "serverless-wsgi"], ["mangum"]
+    print_table("WSGI (Flask)", opcode_table(WSGI_CONTENDERS), wsgi_peers, "Python bytecodes executed")
+    print_table("ASGI (Starlette)", opcode_table(ASGI_CONTENDERS), asgi_peers, "Python bytecodes executed")
+    print_table("WSGI (Flask)", measure(WSGI_CONTENDERS, args.rounds, args.calls), wsgi_peers)
+    print_table("ASGI (Starlette)", measure(ASGI_CONTENDERS, args.rounds, args.calls), asgi_peers)
     print(f"\nbase64 of the 97 KB png alone: {base64_cost():.1f} µs")
     print("\nimport cost (-X importtime cumulative, ms, median of 9 fresh interpreters; ratio = peer / lambdaworks)")
     ours = import_cost("lambdaworks")
