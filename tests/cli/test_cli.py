@@ -97,3 +97,26 @@ def test_bad_header_is_a_usage_error() -> None:
     result = run("call", f"{EXAMPLE}:handler", "-H", "no-colon")
     assert result.returncode == 2
     assert "is not 'Name: value'" in result.stderr
+
+
+def test_routes_prints_the_route_table_and_warnings() -> None:
+    result = run("routes", "examples/sam-app", "--parameter-overrides", "Stage=prod")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "METHOD  PATH              FUNCTION         API",
+        "GET     /                 FlaskFunction    ServerlessRestApi (REST API stage Prod)",
+        "ANY     /{proxy+}         FlaskFunction    ServerlessRestApi (REST API stage Prod)",
+        "GET     /items/{item_id}  FastApiFunction  ItemsApi (HTTP API)",
+        "POST    /items            FastApiFunction  ItemsApi (HTTP API)",
+        "GET     /hello            HelloFunction    ItemsApi (HTTP API)",
+    ]
+    assert "warning: HelloFunction.Nightly: Schedule events are not triggered" in result.stderr
+
+
+def test_routes_errors_are_actionable(tmp_path: Path) -> None:
+    result = run("routes", str(tmp_path))
+    assert result.returncode == 1
+    assert "pass the project folder or --template FILE" in result.stderr
+    result = run("routes", "examples/sam-app", "--parameter-overrides", "Stage")
+    assert result.returncode == 2
+    assert "'Stage' is not Name=value" in result.stderr

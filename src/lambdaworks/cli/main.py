@@ -7,6 +7,7 @@ import click
 from lambdaworks.__about__ import __version__
 from lambdaworks.cli.call import call_command
 from lambdaworks.cli.events import events_group
+from lambdaworks.cli.project import routes_command
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -17,3 +18,4 @@ def main() -> None:
 
 main.add_command(call_command)
 main.add_command(events_group)
+main.add_command(routes_command)

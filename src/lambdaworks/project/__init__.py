@@ -1,0 +1,7 @@
+"""The model of a project (functions, APIs, routes, layers) and its loaders (SAM template)."""
+
+from lambdaworks.project.errors import ProjectError, TemplateError
+from lambdaworks.project.loader import load_project
+from lambdaworks.project.model import Api, EventSource, Function, Project, Route
+
+__all__ = ["Api", "EventSource", "Function", "Project", "ProjectError", "Route", "TemplateError", "load_project"]

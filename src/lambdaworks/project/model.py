@@ -1,0 +1,103 @@
+"""The project model: what the emulator serves and the packager builds, whatever it was loaded from.
+
+Frozen dataclasses, so a loaded project can be shared between threads and compared after a reload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+#: Defaults AWS applies when a function does not say.
+DEFAULT_TIMEOUT = 3.0
+DEFAULT_MEMORY = 128
+DEFAULT_CONCURRENCY = 10
+
+
+def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
+    """A read-only mapping (dataclasses here are frozen all the way down)."""
+    return MappingProxyType(dict(values or {}))
+
+
+@dataclass(frozen=True)
+class EventSource:
+    """A non-HTTP trigger of a function (Schedule, S3, SQS, ...), kept as the template says it."""
+
+    name: str
+    kind: str
+    properties: Mapping[str, Any] = field(default_factory=frozen_map)
+
+
+@dataclass(frozen=True)
+class Function:
+    """One Lambda function."""
+
+    name: str
+    handler: str
+    runtime: str
+    code_uri: Path
+    timeout: float = DEFAULT_TIMEOUT
+    memory_size: int = DEFAULT_MEMORY
+    environment: Mapping[str, str] = field(default_factory=frozen_map)
+    layers: tuple[Path, ...] = ()
+    reserved_concurrency: int | None = None
+    architecture: str = "x86_64"
+    events: tuple[EventSource, ...] = ()
+
+    @property
+    def concurrency(self) -> int:
+        """How many environments may run at once (reserved concurrency, else the local default)."""
+        return self.reserved_concurrency if self.reserved_concurrency is not None else DEFAULT_CONCURRENCY
+
+    @property
+    def is_provided(self) -> bool:
+        """A custom runtime (``provided``/``provided.al2``/``provided.al2023``): runs ``bootstrap``."""
+        return self.runtime.startswith("provided")
+
+
+@dataclass(frozen=True)
+class Api:
+    """An API Gateway API: ``rest`` (v1, ``AWS::Serverless::Api``) or ``http`` (``HttpApi``)."""
+
+    name: str
+    kind: str
+    stage: str
+    binary_media_types: tuple[str, ...] = ()
+
+    @property
+    def payload_version(self) -> str:
+        return "1.0" if self.kind == "rest" else "2.0"
+
+
+@dataclass(frozen=True)
+class Route:
+    """``METHOD path`` on an API, served by a function. ``method`` may be ``ANY``."""
+
+    method: str
+    path: str
+    function: str
+    api: str
+    kind: str
+    payload_version: str = "1.0"
+
+    @property
+    def key(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+@dataclass(frozen=True)
+class Project:
+    """Everything the emulator needs, plus the warnings the loader raised."""
+
+    root: Path
+    source: Path
+    functions: Mapping[str, Function]
+    apis: Mapping[str, Api]
+    routes: tuple[Route, ...]
+    warnings: tuple[str, ...] = ()
+
+    def function(self, name: str) -> Function | None:
+        return self.functions.get(name)

@@ -1,0 +1,317 @@
+"""Load a SAM ``template.yaml`` into a :class:`~lambdaworks.project.model.Project`.
+
+The supported subset is DESIGN §3: ``AWS::Serverless::Function`` (Handler, Runtime, CodeUri,
+Timeout, MemorySize, Environment, Layers, ReservedConcurrentExecutions, Architectures, Events),
+``AWS::Serverless::Api``/``HttpApi`` (StageName, BinaryMediaTypes), ``AWS::Serverless::LayerVersion``
+(ContentUri), ``Globals``, ``Parameters`` with overrides, ``Conditions`` and the intrinsics in
+:mod:`.intrinsics`. Everything else that would change behaviour gets a warning naming it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+from lambdaworks.project.errors import TemplateError
+from lambdaworks.project.intrinsics import Resolver
+from lambdaworks.project.model import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Api,
+    EventSource,
+    Function,
+    Project,
+    Route,
+    frozen_map,
+)
+from lambdaworks.project.yaml_loader import load_yaml
+
+FUNCTION = "AWS::Serverless::Function"
+REST_API = "AWS::Serverless::Api"
+HTTP_API = "AWS::Serverless::HttpApi"
+LAYER = "AWS::Serverless::LayerVersion"
+IMPLICIT_REST = "ServerlessRestApi"
+IMPLICIT_HTTP = "ServerlessHttpApi"
+
+#: Function properties the emulator uses, and those it knows it can ignore locally.
+USED = {
+    "Handler",
+    "Runtime",
+    "CodeUri",
+    "Timeout",
+    "MemorySize",
+    "Environment",
+    "Layers",
+    "ReservedConcurrentExecutions",
+    "Architectures",
+    "Events",
+    "FunctionName",
+}
+HARMLESS = {
+    "Description",
+    "Policies",
+    "Role",
+    "Tags",
+    "Tracing",
+    "AutoPublishAlias",
+    "DeploymentPreference",
+    "VpcConfig",
+    "KmsKeyArn",
+    "PermissionsBoundary",
+    "ProvisionedConcurrencyConfig",
+    "Metadata",
+    "LoggingConfig",
+    "RuntimeManagementConfig",
+    "PropagateTags",
+    "AssumeRolePolicyDocument",
+    "EventInvokeConfig",
+    "DeadLetterQueue",
+    "EphemeralStorage",
+    "SnapStart",
+    "FunctionUrlConfig",
+    "RolePath",
+    "CodeSigningConfigArn",
+    "AutoPublishCodeSha256",
+    "VersionDescription",
+}
+API_USED = {"StageName", "BinaryMediaTypes", "Name"}
+API_HARMLESS = {
+    "Description",
+    "Tags",
+    "TracingEnabled",
+    "MethodSettings",
+    "AccessLogSetting",
+    "OpenApiVersion",
+    "EndpointConfiguration",
+    "CacheClusterEnabled",
+    "CacheClusterSize",
+    "Variables",
+    "StageVariables",
+    "MinimumCompressionSize",
+    "GatewayResponses",
+    "Mode",
+    "AccessLogSettings",
+    "DefaultRouteSettings",
+    "RouteSettings",
+    "FailOnWarnings",
+    "DisableExecuteApiEndpoint",
+    "PropagateTags",
+    "Domain",
+}
+NOT_YET = {"Cors", "CorsConfiguration", "Auth"}  # arrive with the emulator's second part
+
+
+def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
+    """Parse ``path`` (``template.yaml``) with parameter ``overrides`` into a project."""
+    try:
+        template = load_yaml(path)
+    except Exception as exc:
+        raise TemplateError(f"cannot parse: {exc}", path=path) from exc
+    if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
+        raise TemplateError("no Resources section", path=path)
+    warnings: list[str] = []
+    resources: dict[str, Any] = template["Resources"]
+    resolver = Resolver(
+        parameters=parameters(template, overrides or {}, path, warnings.append),
+        resources=resources,
+        conditions=template.get("Conditions") or {},
+        mappings=template.get("Mappings") or {},
+        warn=warnings.append,
+    )
+    root = path.parent
+    globals_ = template.get("Globals") or {}
+    apis = explicit_apis(resources, resolver, globals_, warnings.append)
+    functions: dict[str, Function] = {}
+    routes: list[Route] = []
+    for name, resource in resources.items():
+        if not isinstance(resource, dict):
+            raise TemplateError("resource is not a mapping", path=path, resource=name)
+        if resource.get("Type") != FUNCTION:
+            if str(resource.get("Type", "")).startswith("AWS::Serverless::") and resource.get("Type") not in (
+                REST_API,
+                HTTP_API,
+                LAYER,
+            ):
+                warnings.append(f"{name}: {resource.get('Type')} is not emulated locally")
+            continue
+        if "Condition" in resource and not resolver.condition(resource["Condition"], name):
+            continue
+        function, function_routes = load_function(name, resource, globals_, resources, resolver, root, apis, warnings)
+        functions[name] = function
+        routes.extend(function_routes)
+    return Project(
+        root=root,
+        source=path,
+        functions=frozen_map(functions),
+        apis=frozen_map(apis),
+        routes=tuple(routes),
+        warnings=tuple(warnings),
+    )
+
+
+def parameters(
+    template: dict[str, Any], overrides: Mapping[str, str], path: Path, warn: Callable[[str], None]
+) -> dict[str, Any]:
+    """Parameter values: overrides, else defaults; a parameter with neither is an error."""
+    declared = template.get("Parameters") or {}
+    unknown = set(overrides) - set(declared)
+    if unknown:
+        raise TemplateError(
+            f"--parameter-overrides names undeclared parameters: {', '.join(sorted(unknown))}", path=path
+        )
+    values: dict[str, Any] = {}
+    for name, spec in declared.items():
+        if name in overrides:
+            values[name] = overrides[name]
+        elif isinstance(spec, dict) and "Default" in spec:
+            values[name] = spec["Default"]
+        else:
+            raise TemplateError(f"parameter {name} has no Default: pass --parameter-overrides {name}=...", path=path)
+        allowed = spec.get("AllowedValues") if isinstance(spec, dict) else None
+        if allowed and str(values[name]) not in [str(a) for a in allowed]:
+            raise TemplateError(f"parameter {name}={values[name]!r} is not one of {allowed}", path=path)
+        if isinstance(spec, dict) and spec.get("Type") == "CommaDelimitedList" and isinstance(values[name], str):
+            values[name] = values[name].split(",")
+    return values
+
+
+def merged(globals_section: Mapping[str, Any] | None, properties: Mapping[str, Any]) -> dict[str, Any]:
+    """SAM's Globals rules: maps merge (resource wins), lists append, scalars are replaced."""
+    out = dict(globals_section or {})
+    for key, value in properties.items():
+        base = out.get(key)
+        if isinstance(base, dict) and isinstance(value, dict):
+            out[key] = merged(base, value)
+        elif isinstance(base, list) and isinstance(value, list):
+            out[key] = base + value
+        else:
+            out[key] = value
+    return out
+
+
+def explicit_apis(
+    resources: Mapping[str, Any], resolver: Resolver, globals_: Mapping[str, Any], warn: Callable[[str], None]
+) -> dict[str, Api]:
+    """The APIs the template declares (implicit ones are added when an event needs them)."""
+    apis: dict[str, Api] = {}
+    for name, resource in resources.items():
+        kind = {REST_API: "rest", HTTP_API: "http"}.get(str(resource.get("Type")) if isinstance(resource, dict) else "")
+        if kind is None:
+            continue
+        section = globals_.get("Api" if kind == "rest" else "HttpApi")
+        props = resolver.resolve(merged(section, resource.get("Properties") or {}), name)
+        for key in sorted(set(props) - API_USED - API_HARMLESS):
+            if key in NOT_YET:
+                warn(f"{name}: {key} is not emulated yet (requests are served without it)")
+            elif key not in ("DefinitionBody", "DefinitionUri"):
+                warn(f"{name}: property {key} is not emulated locally")
+        if "DefinitionBody" in props or "DefinitionUri" in props:
+            warn(f"{name}: routes come from the functions' Events; the OpenAPI definition is not read")
+        default_stage = "$default" if kind == "http" else None
+        stage = props.get("StageName") or default_stage
+        if stage is None:
+            raise TemplateError("StageName is required for AWS::Serverless::Api", resource=name)
+        apis[name] = Api(
+            name=name, kind=kind, stage=str(stage), binary_media_types=tuple(props.get("BinaryMediaTypes") or ())
+        )
+    return apis
+
+
+def load_function(
+    name: str,
+    resource: dict[str, Any],
+    globals_: Mapping[str, Any],
+    resources: Mapping[str, Any],
+    resolver: Resolver,
+    root: Path,
+    apis: dict[str, Api],
+    warnings: list[str],
+) -> tuple[Function, list[Route]]:
+    """One ``AWS::Serverless::Function`` and the routes its events declare."""
+    props = resolver.resolve(merged(globals_.get("Function"), resource.get("Properties") or {}), name)
+    for key in sorted(set(props) - USED - HARMLESS):
+        warnings.append(f"{name}: property {key} is not emulated locally")
+    if props.get("PackageType") == "Image":
+        raise TemplateError("PackageType: Image functions need a container runtime", resource=name)
+    runtime = str(props.get("Runtime") or "")
+    handler = str(props.get("Handler") or "")
+    if not runtime or (not handler and not runtime.startswith("provided")):
+        raise TemplateError("Handler and Runtime are required", resource=name)
+    code_uri = props.get("CodeUri", ".")
+    if not isinstance(code_uri, str):
+        warnings.append(f"{name}: CodeUri is not a local path ({code_uri!r}); using the template's folder")
+        code_uri = "."
+    code_path = (root / code_uri).resolve()
+    if not code_path.is_dir():
+        raise TemplateError(f"CodeUri {code_uri} is not a folder next to the template", resource=name)
+    env = (props.get("Environment") or {}).get("Variables") or {}
+    layers = tuple(layer_path(layer, resources, resolver, root, name, warnings) for layer in props.get("Layers") or ())
+    architecture = (props.get("Architectures") or ["x86_64"])[0]
+    events: list[EventSource] = []
+    routes: list[Route] = []
+    for event_name, event in (props.get("Events") or {}).items():
+        kind = str(event.get("Type"))
+        event_props = event.get("Properties") or {}
+        if kind in ("Api", "HttpApi"):
+            routes.append(route(name, event_name, kind, event_props, apis, warnings))
+        else:
+            events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(event_props)))
+            warnings.append(f"{name}.{event_name}: {kind} events are not triggered by this version of the emulator")
+    reserved = props.get("ReservedConcurrentExecutions")
+    function = Function(
+        name=name,
+        handler=handler,
+        runtime=runtime,
+        code_uri=code_path,
+        timeout=float(props.get("Timeout") or DEFAULT_TIMEOUT),
+        memory_size=int(props.get("MemorySize") or DEFAULT_MEMORY),
+        environment=frozen_map({str(k): "" if v is None else str(v) for k, v in env.items()}),
+        layers=tuple(p for p in layers if p is not None),
+        reserved_concurrency=int(reserved) if reserved is not None else None,
+        architecture=str(architecture),
+        events=tuple(events),
+    )
+    return function, routes
+
+
+def route(
+    function: str, event_name: str, kind: str, props: Mapping[str, Any], apis: dict[str, Api], warnings: list[str]
+) -> Route:
+    """A route from an ``Api`` or ``HttpApi`` event (adding the implicit API when none is named)."""
+    api_kind = "rest" if kind == "Api" else "http"
+    api_name = props.get("RestApiId" if kind == "Api" else "ApiId")
+    if api_name is None:
+        api_name = IMPLICIT_REST if kind == "Api" else IMPLICIT_HTTP
+        if api_name not in apis:
+            apis[api_name] = Api(name=api_name, kind=api_kind, stage="Prod" if kind == "Api" else "$default")
+    elif api_name not in apis:
+        raise TemplateError(f"event {event_name} names API {api_name}, which is not in the template", resource=function)
+    if kind == "Api" and ("Path" not in props or "Method" not in props):
+        raise TemplateError(f"Api event {event_name} needs Path and Method", resource=function)
+    path = str(props.get("Path", "$default"))
+    method = str(props.get("Method", "ANY")).upper()
+    if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
+        method = "ANY"
+    for key in ("Auth", "RequestParameters", "RequestModel"):
+        if key in props:
+            warnings.append(f"{function}.{event_name}: {key} is not emulated yet")
+    payload = str(props.get("PayloadFormatVersion") or apis[api_name].payload_version)
+    return Route(method=method, path=path, function=function, api=str(api_name), kind=api_kind, payload_version=payload)
+
+
+def layer_path(
+    layer: Any, resources: Mapping[str, Any], resolver: Resolver, root: Path, function: str, warnings: list[str]
+) -> Path | None:
+    """The local folder of a layer declared in the template; ARNs of remote layers are skipped."""
+    if isinstance(layer, str) and layer in resources:
+        props = resolver.resolve(resources[layer].get("Properties") or {}, layer)
+        content = props.get("ContentUri")
+        if isinstance(content, str):
+            path = (root / content).resolve()
+            if path.is_dir():
+                return path
+        warnings.append(f"{function}: layer {layer} has no local ContentUri folder; skipped")
+        return None
+    warnings.append(f"{function}: layer {layer} is not in this template (a published ARN?); skipped locally")
+    return None
