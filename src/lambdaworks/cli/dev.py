@@ -1,0 +1,67 @@
+"""``lambdaworks dev``: serve a project on localhost (API Gateway front + Lambda Invoke API)."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from lambdaworks.cli.project import parse_overrides
+from lambdaworks.project import ProjectError, load_project
+
+
+@click.command("dev")
+@click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=Path), help="Template file (default: template.yaml)."
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
+@click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
+@click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
+@click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable).")
+@click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
+def dev_command(
+    project_dir: Path,
+    template: Path | None,
+    host: str,
+    port: int,
+    invoke_port: int,
+    overrides: tuple[str, ...],
+    log_file: Path | None,
+) -> None:
+    """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
+    from lambdaworks.local.invoker import Logs
+    from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
+
+    try:
+        project = load_project(project_dir, template, parse_overrides(overrides))
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    config = EmulatorConfig(project_dir, template, host, port, invoke_port, parse_overrides(overrides), log_file)
+    log_stream = log_file.open("a", encoding="utf-8") if log_file else None
+
+    async def run() -> None:
+        emulator = Emulator(config, project, Logs(sys.stdout, log_stream))
+        gateway_port, api_port = await emulator.start()
+        for warning in project.warnings:
+            click.secho(f"warning: {warning}", fg="yellow", err=True)
+        for route in project.routes:
+            click.echo(
+                f"  {route.method:<7} http://{host}:{gateway_port}{route.path if route.path != '$default' else '/*'}"
+                f"  -> {route.function}"
+            )
+        click.echo(f"API Gateway on http://{host}:{gateway_port}")
+        click.echo(f"Lambda Invoke API on http://{host}:{api_port}  (boto3: endpoint_url='http://{host}:{api_port}')")
+        click.echo("Ready. Ctrl-C stops.", err=False)
+        sys.stdout.flush()
+        await emulator.run_until_stopped()
+
+    try:
+        asyncio.run(run())
+    except PortInUse as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        if log_stream is not None:
+            log_stream.close()

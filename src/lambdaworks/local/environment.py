@@ -1,0 +1,368 @@
+"""One execution environment: an OS process running a Runtime API client, and its Runtime API.
+
+Each environment gets its own Runtime API listener on 127.0.0.1 (``AWS_LAMBDA_RUNTIME_API``), so
+any client works: ours (``lambdaworks.runtime.bootstrap``), AWS's ``awslambdaric``, or a
+``provided`` runtime's ``bootstrap`` executable. It runs one invocation at a time; on timeout,
+memory overrun or crash it is killed and reports AWS's error shape, and the pool replaces it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lambdaworks.local.http import Request, Response, bind, json_response, serve
+from lambdaworks.project.model import Function
+from lambdaworks.runtime.context import new_request_id
+
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+INIT_TIMEOUT = 10.0
+NEXT = "/2018-06-01/runtime/invocation/next"
+PREFIX = "/2018-06-01/runtime/invocation/"
+INIT_ERROR = "/2018-06-01/runtime/init/error"
+
+
+@dataclass
+class Invocation:
+    """One event on its way through an environment."""
+
+    payload: bytes
+    request_id: str = field(default_factory=new_request_id)
+    client_context: str | None = None
+    future: asyncio.Future[tuple[str, bytes, str]] | None = None
+    logs: list[str] = field(default_factory=list)
+    started: float = 0.0
+
+
+@dataclass
+class Outcome:
+    """What an invocation produced. ``error_type`` is set for function errors."""
+
+    request_id: str
+    payload: bytes
+    error_type: str | None = None
+    logs: str = ""
+    duration_ms: float = 0.0
+    init_duration_ms: float | None = None
+    max_memory_mb: int = 0
+
+    @property
+    def failed(self) -> bool:
+        return self.error_type is not None
+
+
+def error_body(request_id: str, error_type: str, message: str) -> bytes:
+    return json.dumps({"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {message}"}).encode()
+
+
+def function_arn(name: str) -> str:
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
+
+
+def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
+    """The variables Lambda sets, over the emulator's own environment, under the function's."""
+    layers = [str(p / "python") for p in function.layers] + [
+        str(p / "python" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages")
+        for p in function.layers
+    ]
+    existing = os.environ.get("PYTHONPATH")
+    python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
+    stream = time.strftime("%Y/%m/%d") + "/[$LATEST]" + new_request_id().replace("-", "")
+    env = dict(os.environ)
+    env.update(
+        {
+            "AWS_LAMBDA_FUNCTION_NAME": function.name,
+            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
+            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
+            "AWS_LAMBDA_RUNTIME_API": runtime_api,
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
+            "AWS_REGION": env.get("AWS_REGION", REGION),
+            "AWS_DEFAULT_REGION": env.get("AWS_DEFAULT_REGION", REGION),
+            "LAMBDA_TASK_ROOT": str(function.code_uri),
+            "LAMBDA_RUNTIME_DIR": str(Path(sys.executable).parent),
+            "_HANDLER": function.handler,
+            "PYTHONPATH": python_path,
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    env.update(function.environment)
+    return env
+
+
+def rss_mb(pid: int) -> tuple[int, int]:
+    """``(current RSS, peak RSS)`` of a process in MB, from /proc (0, 0 where unavailable)."""
+    try:
+        text = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return 0, 0
+    values = {}
+    for line in text.splitlines():
+        if line.startswith(("VmRSS:", "VmHWM:")):
+            key, value = line.split(":", 1)
+            values[key] = int(value.split()[0]) // 1024
+    return values.get("VmRSS", 0), values.get("VmHWM", 0)
+
+
+class Environment:
+    """A warm (or cold) execution environment of one function."""
+
+    def __init__(self, function: Function, on_output: Callable[[str, str], None]) -> None:
+        self.function = function
+        self.on_output = on_output
+        self.process: asyncio.subprocess.Process | None = None
+        self.server: asyncio.Server | None = None
+        self.port = 0
+        self.queue: asyncio.Queue[Invocation] = asyncio.Queue()
+        self.current: Invocation | None = None
+        self.initialised = False
+        self.init_started = 0.0
+        self.init_duration_ms: float | None = None
+        self.init_error: bytes | None = None
+        self.exit_reason: str | None = None
+        self.killed_for: str | None = None
+        self.peak_mb = 0
+        self._ready: asyncio.Future[None] | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.returncode is None and self.exit_reason is None
+
+    async def start(self) -> None:
+        """Open the Runtime API and start the process (init runs now, as on a cold start)."""
+        sock = bind("127.0.0.1", 0)
+        self.port = sock.getsockname()[1]
+        self.server = await serve(self.runtime_api, sock)
+        self._ready = asyncio.get_running_loop().create_future()
+        if self.function.is_provided:
+            argv = [str(self.function.code_uri / "bootstrap")]
+        else:
+            argv = [sys.executable, "-m", "lambdaworks.runtime.bootstrap"]
+        self.init_started = time.perf_counter()
+        self.process = await asyncio.create_subprocess_exec(
+            *argv,
+            cwd=str(self.function.code_uri),
+            env=process_environment(self.function, f"127.0.0.1:{self.port}"),
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self._tasks = [asyncio.create_task(self._read_output()), asyncio.create_task(self._watch_exit())]
+        if sys.platform.startswith("linux"):
+            self._tasks.append(asyncio.create_task(self._watch_memory()))
+
+    # -- the Runtime API ------------------------------------------------------------------------
+
+    async def runtime_api(self, request: Request) -> Response:
+        path = request.path
+        if request.method == "GET" and path == NEXT:
+            return await self._next()
+        if request.method == "POST" and path.startswith(PREFIX):
+            request_id, _, action = path[len(PREFIX) :].partition("/")
+            current = self.current
+            if current is None or current.request_id != request_id or current.future is None:
+                return json_response(400, b'{"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}')
+            if action == "response":
+                if not current.future.done():
+                    current.future.set_result(("ok", request.body, ""))
+                return json_response(202, b'{"status": "OK"}')
+            if action == "error":
+                kind = request.header("Lambda-Runtime-Function-Error-Type") or "Unhandled"
+                if not current.future.done():
+                    current.future.set_result(("error", request.body, kind))
+                return json_response(202, b'{"status": "OK"}')
+        if request.method == "POST" and path == INIT_ERROR:
+            self.init_error = request.body or b"{}"
+            return json_response(202, b'{"status": "OK"}')
+        return json_response(404, b'{"errorMessage": "not found", "errorType": "NotFound"}')
+
+    async def _next(self) -> Response:
+        if not self.initialised:
+            self.initialised = True
+            self.init_duration_ms = (time.perf_counter() - self.init_started) * 1000
+            if self._ready is not None and not self._ready.done():
+                self._ready.set_result(None)
+        invocation = await self.queue.get()
+        self.current = invocation
+        invocation.started = time.perf_counter()
+        deadline = int((time.time() + self.function.timeout) * 1000)
+        headers = [
+            ("Lambda-Runtime-Aws-Request-Id", invocation.request_id),
+            ("Lambda-Runtime-Deadline-Ms", str(deadline)),
+            ("Lambda-Runtime-Invoked-Function-Arn", function_arn(self.function.name)),
+            (
+                "Lambda-Runtime-Trace-Id",
+                f"Root=1-{int(time.time()):08x}-{invocation.request_id.replace('-', '')[:24]};Sampled=0",
+            ),
+        ]
+        if invocation.client_context:
+            headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
+        return json_response(200, invocation.payload, headers)
+
+    # -- invocations ----------------------------------------------------------------------------
+
+    async def invoke(self, invocation: Invocation) -> Outcome:
+        """Run one invocation here; never raises for function failures."""
+        loop = asyncio.get_running_loop()
+        invocation.future = loop.create_future()
+        cold = not self.initialised
+        assert self._ready is not None
+        if cold:
+            self._cold_invocation = invocation
+            waiting: set[asyncio.Future[Any]] = {self._ready, invocation.future}
+            done, _ = await asyncio.wait(waiting, timeout=INIT_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+            if not done:
+                await self.kill("init timeout")
+                return self._failure(
+                    invocation, "Runtime.InitTimeout", f"Init timed out after {INIT_TIMEOUT:.2f} seconds"
+                )
+            if invocation.future.done():  # the process died (or reported an init error) before asking for work
+                return self._outcome(invocation, *invocation.future.result())
+        self.queue.put_nowait(invocation)
+        try:
+            kind, body, error_type = await asyncio.wait_for(
+                asyncio.shield(invocation.future), self.function.timeout + 0.05
+            )
+        except asyncio.TimeoutError:
+            await self.kill("timeout")
+            return self._failure(
+                invocation, "Sandbox.Timedout", f"Task timed out after {self.function.timeout:.2f} seconds"
+            )
+        finally:
+            self.current = None
+        return self._outcome(invocation, kind, body, error_type)
+
+    def _outcome(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome:
+        duration = (time.perf_counter() - invocation.started) * 1000 if invocation.started else 0.0
+        cold_init = self.init_duration_ms if invocation.started and self._first_use() else None
+        return Outcome(
+            request_id=invocation.request_id,
+            payload=body,
+            error_type=(error_type or "Unhandled") if kind == "error" else None,
+            logs="".join(invocation.logs),
+            duration_ms=duration,
+            init_duration_ms=cold_init,
+            max_memory_mb=max(self.peak_mb, rss_mb(self.process.pid)[1] if self.process else 0),
+        )
+
+    def _first_use(self) -> bool:
+        first = not getattr(self, "_used", False)
+        self._used = True
+        return first
+
+    def _failure(self, invocation: Invocation, error_type: str, message: str) -> Outcome:
+        outcome = self._outcome(invocation, "error", error_body(invocation.request_id, error_type, message), error_type)
+        outcome.duration_ms = (time.perf_counter() - invocation.started) * 1000 if invocation.started else 0.0
+        return outcome
+
+    # -- process watching -----------------------------------------------------------------------
+
+    async def _read_output(self) -> None:
+        assert self.process is not None
+        assert self.process.stdout is not None
+        while True:
+            line = await self.process.stdout.readline()
+            if not line:
+                return
+            text = line.decode("utf-8", "replace")
+            if self.current is not None:
+                self.current.logs.append(text)
+            self.on_output(self.function.name, text.rstrip("\n"))
+
+    async def _watch_exit(self) -> None:
+        assert self.process is not None
+        code = await self.process.wait()
+        if self.killed_for == "memory" or code == -signal.SIGKILL:
+            reason = "signal: killed"
+        elif code < 0:
+            reason = f"signal: {signal.Signals(-code).name.lower().removeprefix('sig')}"
+        else:
+            reason = f"exit status {code}"
+        self.exit_reason = reason
+        await asyncio.sleep(0.02)  # let the output reader flush the last lines
+        invocation = self.current
+        if invocation is not None and invocation.future is not None and not invocation.future.done():
+            error_type = "Runtime.ExitError"
+            if self.init_error is not None and not self.initialised:
+                invocation.future.set_result(("error", self._init_error_body(invocation), "Runtime.InitError"))
+            else:
+                invocation.future.set_result(
+                    (
+                        "error",
+                        error_body(invocation.request_id, error_type, f"Runtime exited with error: {reason}"),
+                        error_type,
+                    )
+                )
+        elif self._ready is not None and not self._ready.done():
+            pending = self._pending_cold()
+            if pending is not None and pending.future is not None and not pending.future.done():
+                body = (
+                    self._init_error_body(pending)
+                    if self.init_error
+                    else error_body(pending.request_id, "Runtime.ExitError", f"Runtime exited with error: {reason}")
+                )
+                pending.future.set_result(
+                    ("error", body, "Runtime.InitError" if self.init_error else "Runtime.ExitError")
+                )
+
+    def _pending_cold(self) -> Invocation | None:
+        return self._cold_invocation
+
+    _cold_invocation: Invocation | None = None
+
+    def _init_error_body(self, invocation: Invocation) -> bytes:
+        try:
+            detail = json.loads(self.init_error or b"{}")
+        except json.JSONDecodeError:
+            detail = {}
+        return json.dumps(
+            {
+                "errorType": "Runtime.InitError" if not detail.get("errorType") else detail["errorType"],
+                "errorMessage": detail.get("errorMessage", "Init failed"),
+                "requestId": invocation.request_id,
+                "stackTrace": detail.get("stackTrace", []),
+            }
+        ).encode()
+
+    async def _watch_memory(self) -> None:
+        assert self.process is not None
+        limit = self.function.memory_size
+        while self.process.returncode is None:
+            current, peak = rss_mb(self.process.pid)
+            self.peak_mb = max(self.peak_mb, peak)
+            if current > limit:
+                self.killed_for = "memory"
+                with contextlib.suppress(ProcessLookupError):
+                    self.process.kill()
+                return
+            await asyncio.sleep(0.02)
+
+    async def kill(self, why: str = "") -> None:
+        """Stop the process (SIGKILL: Lambda gives a timed-out sandbox no grace) and the Runtime API."""
+        self.killed_for = self.killed_for or why
+        self.exit_reason = self.exit_reason or why or "killed"
+        if self.process is not None and self.process.returncode is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.process.wait(), 5)
+        for task in self._tasks:
+            task.cancel()
+        if self.server is not None:
+            self.server.close()

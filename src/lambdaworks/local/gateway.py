@@ -1,0 +1,193 @@
+"""The API Gateway front: HTTP request -> REST (v1) or HTTP API (v2) event -> function -> HTTP response.
+
+Events are built with AWS's rules (header case, multi-value maps, ``+`` in queries, encoded paths,
+path parameters, stage, request ids and times). Results are validated as API Gateway does: a
+malformed result is a 502 ``{"message": "Internal server error"}``. Unknown routes get 403
+``Missing Authentication Token`` (REST) or 404 ``Not Found`` (HTTP API).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from lambdaworks.local import events
+from lambdaworks.local.http import Request, Response, json_response
+from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.pool import Throttled
+from lambdaworks.local.routing import Match, Router
+from lambdaworks.project.model import Api, Project
+from lambdaworks.runtime.encoding import is_text_media_type
+
+MAX_EVENT = 6 * 1024 * 1024
+REST_TIMEOUT = 29.0
+HTTP_TIMEOUT = 30.0
+QUEUE_WAIT = 10.0
+INTERNAL = b'{"message": "Internal server error"}'
+V1_KEYS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "statusDescription"}
+
+
+def media_matches(content_type: str | None, patterns: tuple[str, ...]) -> bool:
+    """API Gateway binaryMediaTypes matching (``*/*``, ``image/*``; ``~1`` stands for ``/``)."""
+    if not content_type:
+        return False
+    media = content_type.split(";", 1)[0].strip().lower()
+    for raw in patterns:
+        pattern = raw.replace("~1", "/").lower()
+        if pattern in ("*/*", media) or (pattern.endswith("/*") and media.startswith(pattern[:-1])):
+            return True
+    return False
+
+
+class Gateway:
+    """HTTP handler serving every API of the project on one port."""
+
+    def __init__(self, project: Project, invoker: Invoker) -> None:
+        self.project = project
+        self.invoker = invoker
+        self.routers = {name: Router([r for r in project.routes if r.api == name]) for name in project.apis}
+
+    async def __call__(self, request: Request) -> Response:
+        found = self.match(request)
+        if found is None:
+            if any(api.kind == "http" for api in self.project.apis.values()) and not any(
+                api.kind == "rest" and self.routers[name].allows_path(request.path)
+                for name, api in self.project.apis.items()
+            ):
+                return json_response(404, b'{"message":"Not Found"}')
+            return json_response(403, b'{"message":"Missing Authentication Token"}')
+        api, match = found
+        event = self.event(request, api, match)
+        payload = json.dumps(event).encode()
+        if len(payload) > MAX_EVENT:
+            return json_response(413, b'{"message":"Request Entity Too Large"}')
+        timeout = REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT
+        try:
+            outcome = await _with_timeout(self.invoker.invoke(match.route.function, payload, wait=QUEUE_WAIT), timeout)
+        except Throttled:
+            return json_response(429, b'{"message":"Too Many Requests"}')
+        except TimeoutError:
+            return json_response(504, b'{"message": "Endpoint request timed out"}')
+        if outcome.failed:
+            return json_response(502, INTERNAL)
+        return self.response(outcome.payload, api, request)
+
+    def match(self, request: Request) -> tuple[Api, Match] | None:
+        for name, router in self.routers.items():
+            found = router.match(request.method, request.path)
+            if found is not None:
+                return self.project.apis[name], found
+        return None
+
+    def event(self, request: Request, api: Api, match: Match) -> dict[str, Any]:
+        content_type = request.header("content-type")
+        host = request.header("host") or f"127.0.0.1:{request.local_port}"
+        route = match.route
+        given = {k.lower() for k, _ in request.headers}
+        forwarded = [
+            (name, value)
+            for name, value in (
+                ("X-Forwarded-For", request.client[0]),
+                ("X-Forwarded-Port", str(request.local_port)),
+                ("X-Forwarded-Proto", "http"),
+            )
+            if name.lower() not in given
+        ]
+        common: dict[str, Any] = {
+            "query": request.query,
+            "headers": [*request.headers, *forwarded],
+            "body": request.body or None,
+            "domain": host,
+            "source_ip": request.client[0],
+        }
+        if route.payload_version == "1.0":
+            binary = media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
+            resource = route.path if route.path != "$default" else "/{proxy+}"
+            build = events.apigw_v1_event if api.kind == "rest" else events.http_v1_event
+            event = build(
+                request.method,
+                request.path,
+                stage=api.stage,
+                binary=binary,
+                resource=resource,
+                path_parameters=match.params or None,
+                **common,
+            )
+        else:
+            binary = bool(request.body) and not is_text_media_type(content_type)
+            route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
+            event = events.apigw_v2_event(
+                request.method,
+                request.path,
+                stage=api.stage,
+                binary=binary,
+                route_key=route_key,
+                path_parameters=match.params or None,
+                **common,
+            )
+            if api.stage != "$default":  # served at the root locally: no stage prefix in the path
+                event["rawPath"] = event["requestContext"]["http"]["path"] = request.path.split("?")[0]
+        return event
+
+    def response(self, payload: bytes, api: Api, request: Request) -> Response:
+        try:
+            result = json.loads(payload)
+        except json.JSONDecodeError:
+            return json_response(502, INTERNAL)
+        if api.kind == "http" and (not isinstance(result, dict) or "statusCode" not in result):
+            return json_response(200, payload)  # HTTP API: a bare JSON result is the body
+        if not isinstance(result, dict):
+            return json_response(502, INTERNAL)
+        return self.proxy_response(result, api, request) or json_response(502, INTERNAL)
+
+    def proxy_response(self, result: dict[str, Any], api: Api, request: Request) -> Response | None:
+        """The HTTP response for a proxy-integration result, or None when API Gateway would 502."""
+        if api.kind == "rest" and set(result) - V1_KEYS:
+            return None
+        status = result.get("statusCode", 200)
+        try:
+            status = int(status)
+        except (TypeError, ValueError):
+            return None
+        if not 100 <= status <= 599:
+            return None
+        headers: list[tuple[str, str]] = []
+        single = result.get("headers") or {}
+        multi = result.get("multiValueHeaders") or {}
+        if not isinstance(single, dict) or not isinstance(multi, dict):
+            return None
+        for key, values in multi.items():
+            if not isinstance(values, list):
+                return None
+            headers.extend((key, str(v)) for v in values)
+        for key, value in single.items():
+            if (key, str(value)) not in headers:
+                headers.append((key, str(value)))
+        for cookie in result.get("cookies") or ():
+            headers.append(("Set-Cookie", str(cookie)))
+        body = result.get("body")
+        raw = b"" if body is None else str(body).encode()
+        if result.get("isBase64Encoded"):
+            decode = True
+            if api.kind == "rest":  # only when the client accepts a binary type, or the response is one
+                accept = (request.header("accept") or "").split(",")[0]
+                content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+                decode = media_matches(accept, api.binary_media_types) or media_matches(
+                    content_type, api.binary_media_types
+                )
+            if decode:
+                try:
+                    raw = base64.b64decode(raw)
+                except ValueError:
+                    return None
+        return Response(status, headers, raw)
+
+
+async def _with_timeout(awaitable: Any, seconds: float) -> Any:
+    import asyncio
+
+    try:
+        return await asyncio.wait_for(awaitable, seconds)
+    except asyncio.TimeoutError:
+        raise TimeoutError from None

@@ -1,0 +1,97 @@
+"""The Lambda Invoke API (``POST /2015-03-31/functions/{name}/invocations``), as boto3 and the AWS
+CLI call it. Errors carry ``x-amzn-ErrorType`` so botocore raises the right exception class."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+from urllib.parse import unquote
+
+from lambdaworks.local.environment import function_arn
+from lambdaworks.local.http import Request, Response, json_response
+from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.pool import Throttled
+
+SYNC_LIMIT = 6 * 1024 * 1024
+ASYNC_LIMIT = 1024 * 1024
+_PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
+
+
+def aws_error(status: int, error_type: str, message: str, **extra: object) -> Response:
+    body = json.dumps({"Type": "User", "message": message, "Message": message, **extra}).encode()
+    return json_response(status, body, [("x-amzn-ErrorType", f"{error_type}:"), ("x-amzn-RequestId", "local")])
+
+
+def function_name(raw: str) -> str:
+    """A name, partial ARN or full ARN (``...:function:NAME[:qualifier]``) -> ``NAME``."""
+    name = unquote(raw)
+    if ":function:" in name:
+        name = name.split(":function:", 1)[1]
+    return name.split(":", 1)[0]
+
+
+class InvokeApi:
+    """HTTP handler for the Invoke API."""
+
+    def __init__(self, invoker: Invoker) -> None:
+        self.invoker = invoker
+
+    async def __call__(self, request: Request) -> Response:
+        match = _PATH.match(request.path)
+        if match is None or request.method != "POST":
+            return aws_error(404, "UnknownOperationException", f"Unknown operation {request.method} {request.path}")
+        name = function_name(match.group("name"))
+        if name not in self.invoker.project.functions:
+            return aws_error(404, "ResourceNotFoundException", f"Function not found: {function_arn(name)}")
+        kind = request.header("X-Amz-Invocation-Type") or "RequestResponse"
+        payload = request.body or b"{}"
+        limit = ASYNC_LIMIT if kind == "Event" else SYNC_LIMIT
+        if len(payload) > limit:
+            return aws_error(
+                413,
+                "RequestTooLargeException",
+                f"Request must be smaller than {limit} bytes for the InvokeFunction operation",
+            )
+        try:
+            json.loads(payload)
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            return aws_error(400, "InvalidRequestContentException", f"Could not parse request body into json: {exc}")
+        if kind == "DryRun":
+            return Response(204, [("X-Amz-Executed-Version", "$LATEST")])
+        if kind == "Event":
+            self.invoker.invoke_async(name, payload)
+            return Response(202, [("X-Amz-Executed-Version", "$LATEST")])
+        if kind != "RequestResponse":
+            return aws_error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
+        try:
+            outcome = await self.invoker.invoke(name, payload, client_context=self._client_context(request))
+        except Throttled as exc:
+            return (
+                aws_error(
+                    429,
+                    "TooManyRequestsException",
+                    "Rate Exceeded.",
+                    Reason="ReservedFunctionConcurrentInvocationLimitExceeded",
+                    retryAfterSeconds=1,
+                )
+                if exc
+                else aws_error(429, "TooManyRequestsException", "Rate Exceeded.")
+            )
+        headers = [("X-Amz-Executed-Version", "$LATEST"), ("x-amzn-RequestId", outcome.request_id)]
+        if outcome.failed:
+            headers.append(("X-Amz-Function-Error", "Unhandled"))
+        if (request.header("X-Amz-Log-Type") or "").lower() == "tail":
+            tail = outcome.logs.encode()[-4096:]
+            headers.append(("X-Amz-Log-Result", base64.b64encode(tail).decode()))
+        return json_response(200, outcome.payload, headers)
+
+    @staticmethod
+    def _client_context(request: Request) -> str | None:
+        raw = request.header("X-Amz-Client-Context")
+        if not raw:
+            return None
+        try:
+            return base64.b64decode(raw).decode()
+        except ValueError:
+            return None

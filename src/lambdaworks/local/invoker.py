@@ -1,0 +1,94 @@
+"""Invokes functions through their pools and writes Lambda's START / END / REPORT log lines."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import math
+import sys
+from collections.abc import Callable
+from typing import IO
+
+from lambdaworks.local.environment import Invocation, Outcome
+from lambdaworks.local.pool import FunctionPool
+from lambdaworks.project.model import Project
+
+
+class Logs:
+    """Function output and REPORT lines: prefixed per function on the console, JSON lines in a file."""
+
+    def __init__(self, stream: IO[str] | None = None, log_file: IO[str] | None = None) -> None:
+        self.stream = stream or sys.stdout
+        self.log_file = log_file
+
+    def line(self, function: str, text: str, **fields: object) -> None:
+        self.stream.write(f"[{function}] {text}\n")
+        self.stream.flush()
+        if self.log_file is not None:
+            self.log_file.write(json.dumps({"function": function, "message": text, **fields}) + "\n")
+            self.log_file.flush()
+
+
+class Invoker:
+    """The entry point the gateway and the Invoke API share."""
+
+    def __init__(self, project: Project, logs: Logs | None = None) -> None:
+        self.logs = logs or Logs()
+        self.pools: dict[str, FunctionPool] = {}
+        self.project = project
+        self.background: set[asyncio.Task[Outcome]] = set()
+
+    def pool(self, name: str) -> FunctionPool:
+        pool = self.pools.get(name)
+        if pool is None:
+            function = self.project.functions[name]
+            pool = self.pools[name] = FunctionPool(function, self._output)
+        return pool
+
+    def _output(self, function: str, text: str) -> None:
+        self.logs.line(function, text)
+
+    async def invoke(
+        self, name: str, payload: bytes, *, wait: float = 0.0, client_context: str | None = None
+    ) -> Outcome:
+        """Run ``payload`` on function ``name``; raises ``Throttled``; function errors are outcomes."""
+        invocation = Invocation(payload=payload, client_context=client_context)
+        function = self.project.functions[name]
+        self.logs.line(name, f"START RequestId: {invocation.request_id} Version: $LATEST")
+        outcome = await self.pool(name).invoke(invocation, wait)
+        if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
+            self.logs.line(name, json.loads(outcome.payload)["errorMessage"])
+        billed = math.ceil(outcome.duration_ms)
+        report = (
+            f"REPORT RequestId: {outcome.request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
+            f"Billed Duration: {billed} ms\tMemory Size: {function.memory_size} MB\t"
+            f"Max Memory Used: {outcome.max_memory_mb} MB"
+        )
+        if outcome.init_duration_ms is not None:
+            report += f"\tInit Duration: {outcome.init_duration_ms:.2f} ms"
+        self.logs.line(name, f"END RequestId: {outcome.request_id}")
+        self.logs.line(name, report, request_id=outcome.request_id, duration_ms=round(outcome.duration_ms, 3))
+        outcome.logs = (
+            f"START RequestId: {invocation.request_id} Version: $LATEST\n{outcome.logs}"
+            f"END RequestId: {outcome.request_id}\n{report}\n"
+        )
+        return outcome
+
+    def invoke_async(self, name: str, payload: bytes, on_done: Callable[[Outcome], None] | None = None) -> None:
+        """Fire and forget (in memory; the durable queue arrives with the emulator's second part)."""
+
+        async def run() -> Outcome:
+            outcome = await self.invoke(name, payload, wait=900.0)
+            if on_done is not None:
+                on_done(outcome)
+            return outcome
+
+        task = asyncio.create_task(run())
+        self.background.add(task)
+        task.add_done_callback(self.background.discard)
+
+    async def close(self) -> None:
+        for task in list(self.background):
+            task.cancel()
+        for pool in self.pools.values():
+            await pool.close()

@@ -1,0 +1,98 @@
+"""Environments per function: warm reuse, growth up to the concurrency limit, replacement.
+
+``invoke`` takes an idle environment (warm), or starts one (cold) while under the function's
+concurrency, or throttles: :class:`Throttled` at once, or after waiting up to ``wait`` seconds
+for one to free up (the gateway waits; the Invoke API does not, as in AWS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from lambdaworks.local.environment import Environment, Invocation, Outcome
+from lambdaworks.project.model import Function
+
+
+class Throttled(Exception):
+    """Every environment of the function is busy and it is at its concurrency limit."""
+
+    def __init__(self, function: str, limit: int) -> None:
+        super().__init__(f"{function} is at its concurrency limit of {limit}")
+        self.function = function
+        self.limit = limit
+
+
+class FunctionPool:
+    """The environments of one function."""
+
+    def __init__(self, function: Function, on_output: Callable[[str, str], None]) -> None:
+        self.function = function
+        self.on_output = on_output
+        self.idle: list[Environment] = []
+        self.busy: set[Environment] = set()
+        self.freed = asyncio.Condition()
+        self.generation = 0
+
+    @property
+    def size(self) -> int:
+        return len(self.idle) + len(self.busy)
+
+    async def acquire(self, wait: float = 0.0) -> tuple[Environment, bool]:
+        """``(environment, cold)``; raises :class:`Throttled`."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + wait
+        while True:
+            while self.idle:
+                env = self.idle.pop()
+                if env.alive:
+                    self.busy.add(env)
+                    return env, False
+                await env.kill()
+            if self.size < self.function.concurrency:
+                env = Environment(self.function, self.on_output)
+                self.busy.add(env)
+                try:
+                    await env.start()
+                except BaseException:
+                    self.busy.discard(env)
+                    raise
+                return env, True
+            remaining = deadline - loop.time()
+            if remaining <= 0:
+                raise Throttled(self.function.name, self.function.concurrency)
+            async with self.freed:
+                try:
+                    await asyncio.wait_for(self.freed.wait(), remaining)
+                except asyncio.TimeoutError:
+                    raise Throttled(self.function.name, self.function.concurrency) from None
+
+    async def release(self, env: Environment, generation: int) -> None:
+        self.busy.discard(env)
+        if env.alive and generation == self.generation:
+            self.idle.append(env)
+        else:
+            await env.kill("retired")
+        async with self.freed:
+            self.freed.notify()
+
+    async def invoke(self, invocation: Invocation, wait: float = 0.0) -> Outcome:
+        generation = self.generation
+        env, _cold = await self.acquire(wait)
+        try:
+            return await env.invoke(invocation)
+        finally:
+            await self.release(env, generation)
+
+    async def retire(self) -> None:
+        """Code changed: idle environments go now, busy ones when their invocation ends."""
+        self.generation += 1
+        idle, self.idle = self.idle, []
+        for env in idle:
+            await env.kill("retired")
+
+    async def close(self) -> None:
+        for env in [*self.idle, *self.busy]:
+            await env.kill("shutdown")
+        self.idle.clear()
+        self.busy.clear()
