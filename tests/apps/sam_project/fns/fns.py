@@ -1,0 +1,76 @@
+"""Test functions for the emulator: each behaves (or misbehaves) in one way on purpose."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import time
+from typing import Any
+
+STARTED = time.time()
+CALLS = {"n": 0}
+
+
+def echo(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    CALLS["n"] += 1
+    print(f"echo call {CALLS['n']}")
+    return {
+        "statusCode": 200,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {"Set-Cookie": ["a=1", "b=2"]} if "httpMethod" in event else {},
+        "body": json.dumps(
+            {
+                "event": event,
+                "calls": CALLS["n"],
+                "pid": os.getpid(),
+                "greeting": os.environ.get("GREETING"),
+                "remaining_ms": context.get_remaining_time_in_millis(),
+                "function": context.function_name,
+                "request_id": context.aws_request_id,
+                "task_root": os.environ.get("LAMBDA_TASK_ROOT"),
+            }
+        ),
+    }
+
+
+def results(event: dict[str, Any], context: Any) -> Any:
+    kind = (event.get("pathParameters") or {}).get("kind")
+    shapes: dict[str, Any] = {
+        "string": "just a string",
+        "bad-status": {"statusCode": "abc", "body": "x"},
+        "string-status": {"statusCode": "201", "body": "created"},
+        "extra-key": {"statusCode": 200, "body": "x", "unexpected": True},
+        "bad-multi": {"statusCode": 200, "multiValueHeaders": {"X": "not-a-list"}, "body": "x"},
+        "headers-only": {"headers": {"X-Only": "1"}},
+        "bare-json": {"hello": "world"},
+        "png": {
+            "statusCode": 200,
+            "headers": {"Content-Type": "image/png"},
+            "body": base64.b64encode(b"\x89PNG\r\n\x1a\n").decode(),
+            "isBase64Encoded": True,
+        },
+    }
+    if kind == "raise":
+        raise ValueError("results were asked to fail")
+    return shapes[kind]
+
+
+def sleepy(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    time.sleep(float(event.get("seconds", 0)))
+    return {"slept": event.get("seconds", 0), "pid": os.getpid()}
+
+
+def crashy(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if event.get("crash"):
+        print("about to exit")
+        os._exit(3)
+    return {"pid": os.getpid()}
+
+
+def hungry(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    hog = bytearray(int(event.get("mb", 1)) * 1024 * 1024)
+    for i in range(0, len(hog), 4096):
+        hog[i] = 1
+    time.sleep(0.5)
+    return {"allocated": len(hog) // (1024 * 1024), "pid": os.getpid()}

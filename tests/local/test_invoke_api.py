@@ -1,0 +1,139 @@
+"""The Lambda Invoke API with real boto3 against a live emulator: results, errors, limits, logs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from typing import Any
+
+import pytest
+
+from tests.local.conftest import LiveEmulator
+
+
+def invoke(client: Any, name: str, payload: Any = None, **kwargs: Any) -> tuple[dict[str, Any], Any]:
+    response = client.invoke(FunctionName=name, Payload=json.dumps(payload or {}), **kwargs)
+    return response, json.loads(response["Payload"].read() or b"null")
+
+
+def test_sync_invoke_warm_reuse_and_context(lambda_api: Any) -> None:
+    first, body1 = invoke(lambda_api, "Echo", {"n": 1})
+    second, body2 = invoke(lambda_api, "Echo", {"n": 2})
+    assert first["StatusCode"] == second["StatusCode"] == 200
+    assert "FunctionError" not in first
+    one, two = json.loads(body1["body"]), json.loads(body2["body"])
+    assert one["event"] == {"n": 1}
+    assert two["pid"] == one["pid"]  # the same warm environment
+    assert two["calls"] == one["calls"] + 1  # init ran once
+    assert one["greeting"] == "hi"
+    assert one["function"] == "Echo"
+    assert 4000 < one["remaining_ms"] <= 5000  # Timeout: 5
+    assert one["task_root"].endswith("sam_project/fns")
+
+
+def test_function_arn_works_as_name(lambda_api: Any) -> None:
+    response, _ = invoke(lambda_api, "arn:aws:lambda:us-east-1:123456789012:function:Echo")
+    assert response["StatusCode"] == 200
+
+
+def test_tail_logs(lambda_api: Any) -> None:
+    response, body = invoke(lambda_api, "Echo", LogType="Tail")
+    logs = base64.b64decode(response["LogResult"]).decode()
+    request_id = json.loads(body["body"])["request_id"]
+    assert f"START RequestId: {request_id} Version: $LATEST" in logs
+    assert "echo call" in logs
+    assert f"END RequestId: {request_id}" in logs
+    assert f"REPORT RequestId: {request_id}\tDuration: " in logs
+    assert "Memory Size: 128 MB" in logs
+
+
+def test_unhandled_error_shape(lambda_api: Any) -> None:
+    response, body = invoke(lambda_api, "Results", {"pathParameters": {"kind": "raise"}})
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "ValueError"
+    assert body["errorMessage"] == "results were asked to fail"
+    assert any("fns.py" in frame for frame in body["stackTrace"])
+
+
+def test_error_classes_raised_by_boto3(lambda_api: Any) -> None:
+    with pytest.raises(lambda_api.exceptions.ResourceNotFoundException, match="function:Missing"):
+        lambda_api.invoke(FunctionName="Missing")
+    with pytest.raises(lambda_api.exceptions.InvalidRequestContentException, match="Could not parse request body"):
+        lambda_api.invoke(FunctionName="Echo", Payload=b"{not json")
+    with pytest.raises(lambda_api.exceptions.RequestTooLargeException):
+        lambda_api.invoke(FunctionName="Echo", Payload=json.dumps("x" * (6 * 1024 * 1024 + 10)))
+    with pytest.raises(lambda_api.exceptions.RequestTooLargeException):
+        lambda_api.invoke(FunctionName="Echo", InvocationType="Event", Payload=json.dumps("x" * (1024 * 1024 + 10)))
+
+
+def test_dry_run_and_event(emulator: LiveEmulator, lambda_api: Any) -> None:
+    assert lambda_api.invoke(FunctionName="Echo", InvocationType="DryRun")["StatusCode"] == 204
+    mark = len(emulator.lines)
+    assert (
+        lambda_api.invoke(FunctionName="Crashy", InvocationType="Event", Payload=b'{"async": 1}')["StatusCode"] == 202
+    )
+    emulator.wait_for("[Crashy] REPORT RequestId", after=mark)
+
+
+def test_timeout_kills_the_environment_and_the_next_call_gets_a_new_one(
+    emulator: LiveEmulator, lambda_api: Any
+) -> None:
+    _, warm = invoke(lambda_api, "Sleepy", {"seconds": 0})
+    started = time.monotonic()
+    response, body = invoke(lambda_api, "Sleepy", {"seconds": 3})
+    assert time.monotonic() - started < 2.5  # Timeout: 1, not the 3 s the function wanted
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Sandbox.Timedout"
+    assert body["errorMessage"].endswith("Error: Task timed out after 1.00 seconds")
+    assert body["errorMessage"].startswith("RequestId: ")
+    _, after = invoke(lambda_api, "Sleepy", {"seconds": 0})
+    assert after["pid"] != warm["pid"]
+
+
+def test_crash_returns_exit_error_and_service_continues(lambda_api: Any) -> None:
+    _, before = invoke(lambda_api, "Crashy")
+    response, body = invoke(lambda_api, "Crashy", {"crash": True})
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ExitError"
+    assert body["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+    _, after = invoke(lambda_api, "Crashy")
+    assert after["pid"] != before["pid"]
+
+
+def test_memory_over_the_limit_is_killed(lambda_api: Any) -> None:
+    _, small = invoke(lambda_api, "Hungry", {"mb": 8})
+    assert small["allocated"] == 8
+    response, body = invoke(lambda_api, "Hungry", {"mb": 400})
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Runtime.ExitError"
+    assert body["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
+    _, again = invoke(lambda_api, "Hungry", {"mb": 8})
+    assert again["pid"] != small["pid"]
+
+
+def test_init_error(lambda_api: Any) -> None:
+    for _ in range(2):  # and again: a fresh environment fails the same way
+        response, body = invoke(lambda_api, "BrokenInit")
+        assert response["FunctionError"] == "Unhandled"
+        assert body["errorType"] == "RuntimeError"
+        assert body["errorMessage"] == "cannot connect to the database at import time"
+
+
+def test_concurrency_limit_throttles_with_429(lambda_api: Any, emulator: LiveEmulator) -> None:
+    invoke(lambda_api, "Single", {"seconds": 0})  # warm
+    slow = threading.Thread(target=invoke, args=(emulator.lambda_client(), "Single", {"seconds": 1.5}))
+    slow.start()
+    time.sleep(0.4)
+    with pytest.raises(lambda_api.exceptions.TooManyRequestsException) as info:
+        lambda_api.invoke(FunctionName="Single", Payload=b"{}")
+    assert info.value.response["Reason"] == "ReservedFunctionConcurrentInvocationLimitExceeded"
+    slow.join()
+    assert invoke(lambda_api, "Single", {"seconds": 0})[0]["StatusCode"] == 200
+
+
+def test_provided_runtime_bootstrap_executable(lambda_api: Any) -> None:
+    _, body = invoke(lambda_api, "Custom", {"say": "hello"})
+    assert body == {"SAY": "HELLO"}
