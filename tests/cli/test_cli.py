@@ -120,3 +120,24 @@ def test_routes_errors_are_actionable(tmp_path: Path) -> None:
     result = run("routes", "examples/sam-app", "--parameter-overrides", "Stage")
     assert result.returncode == 2
     assert "'Stage' is not Name=value" in result.stderr
+
+
+def test_invoke_runs_a_function_once_without_a_server() -> None:
+    event = run("events", "generate", "http-v2", "--path", "/hello?name=cli").stdout
+    result = run("invoke", "HelloFunction", "examples/sam-app", "-e", "-", stdin=event)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Hello, cli!"}
+    assert "[HelloFunction] greeting cli" in result.stderr
+    assert "Init Duration:" in result.stderr
+
+
+def test_invoke_reports_function_errors_with_exit_status_1() -> None:
+    result = run(
+        "invoke", "Results", "tests/apps/sam_project", "-e", "-", stdin='{"pathParameters": {"kind": "raise"}}'
+    )
+    assert result.returncode == 1
+    error = json.loads(result.stdout)
+    assert (error["errorType"], error["errorMessage"]) == ("ValueError", "results were asked to fail")
+    assert all("bootstrap.py" not in frame for frame in error["stackTrace"])
+    missing = run("invoke", "Nope", "examples/sam-app")
+    assert "no function 'Nope' in the project; it has: FlaskFunction, FastApiFunction, HelloFunction" in missing.stderr

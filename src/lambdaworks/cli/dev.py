@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -22,6 +23,8 @@ from lambdaworks.project import ProjectError, load_project
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
 @click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
+@click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
+@click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
 def dev_command(
     project_dir: Path,
     template: Path | None,
@@ -30,6 +33,8 @@ def dev_command(
     invoke_port: int,
     overrides: tuple[str, ...],
     log_file: Path | None,
+    reload: bool,
+    poll: bool,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
     from lambdaworks.local.invoker import Logs
@@ -39,7 +44,9 @@ def dev_command(
         project = load_project(project_dir, template, parse_overrides(overrides))
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
-    config = EmulatorConfig(project_dir, template, host, port, invoke_port, parse_overrides(overrides), log_file)
+    config = EmulatorConfig(
+        project_dir, template, host, port, invoke_port, parse_overrides(overrides), log_file, reload, poll
+    )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
     async def run() -> None:
@@ -65,3 +72,43 @@ def dev_command(
     finally:
         if log_stream is not None:
             log_stream.close()
+
+
+@click.command("invoke")
+@click.argument("function")
+@click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@click.option(
+    "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
+)
+@click.option(
+    "--template", type=click.Path(dir_okay=False, path_type=Path), help="Template file (default: template.yaml)."
+)
+@click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable).")
+def invoke_command(
+    function: str, project_dir: Path, event_file: Any, template: Path | None, overrides: tuple[str, ...]
+) -> None:
+    """Run FUNCTION of the project once, in a real execution environment, without a server.
+
+    Logs go to stderr; the result (or AWS's error shape) to stdout. Exit status 1 on a function error.
+    """
+    from lambdaworks.local.invoker import Invoker, Logs
+
+    try:
+        project = load_project(project_dir, template, parse_overrides(overrides))
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if function not in project.functions:
+        raise click.ClickException(f"no function {function!r} in the project; it has: {', '.join(project.functions)}")
+    payload = event_file.read() if event_file is not None else b"{}"
+
+    async def run() -> Any:
+        invoker = Invoker(project, Logs(sys.stderr))
+        try:
+            return await invoker.invoke(function, payload)
+        finally:
+            await invoker.close()
+
+    outcome = asyncio.run(run())
+    click.echo(outcome.payload.decode("utf-8", "replace"))
+    if outcome.failed:
+        sys.exit(1)

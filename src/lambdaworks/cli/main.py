@@ -6,7 +6,7 @@ import click
 
 from lambdaworks.__about__ import __version__
 from lambdaworks.cli.call import call_command
-from lambdaworks.cli.dev import dev_command
+from lambdaworks.cli.dev import dev_command, invoke_command
 from lambdaworks.cli.events import events_group
 from lambdaworks.cli.project import routes_command
 
@@ -20,4 +20,5 @@ def main() -> None:
 main.add_command(call_command)
 main.add_command(events_group)
 main.add_command(dev_command)
+main.add_command(invoke_command)
 main.add_command(routes_command)

@@ -44,8 +44,12 @@ class Gateway:
     """HTTP handler serving every API of the project on one port."""
 
     def __init__(self, project: Project, invoker: Invoker) -> None:
-        self.project = project
         self.invoker = invoker
+        self.use(project)
+
+    def use(self, project: Project) -> None:
+        """Serve ``project`` from now on (after a template reload)."""
+        self.project = project
         self.routers = {name: Router([r for r in project.routes if r.api == name]) for name in project.apis}
 
     async def __call__(self, request: Request) -> Response:

@@ -95,8 +95,8 @@ async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.Stream
             if connection.our_state is h11.MUST_CLOSE:
                 return
             connection.start_next_cycle()
-    except (ConnectionError, h11.RemoteProtocolError, asyncio.IncompleteReadError):
-        return
+    except (ConnectionError, h11.RemoteProtocolError, asyncio.IncompleteReadError, asyncio.CancelledError):
+        return  # the peer went away, or we are shutting down (a pending long poll is cancelled)
     finally:
         with contextlib.suppress(Exception):
             writer.close()

@@ -87,6 +87,15 @@ class Invoker:
         self.background.add(task)
         task.add_done_callback(self.background.discard)
 
+    async def reload(self, project: Project, functions: set[str]) -> None:
+        """Retire the environments of ``functions`` (all, if the project itself changed)."""
+        self.project = project
+        for name in list(self.pools):
+            if name not in project.functions:
+                await self.pools.pop(name).close()
+            elif name in functions:
+                await self.pools[name].retire(project.functions[name])
+
     async def close(self) -> None:
         for task in list(self.background):
             task.cancel()

@@ -84,12 +84,20 @@ class FunctionPool:
         finally:
             await self.release(env, generation)
 
-    async def retire(self) -> None:
-        """Code changed: idle environments go now, busy ones when their invocation ends."""
+    async def retire(self, function: Function | None = None, prewarm: bool = True) -> None:
+        """Code changed: idle environments go now, busy ones when their invocation ends; one fresh
+        environment starts right away (init runs while you switch to the browser)."""
         self.generation += 1
+        if function is not None:
+            self.function = function
+        had_any = bool(self.idle or self.busy)
         idle, self.idle = self.idle, []
         for env in idle:
             await env.kill("retired")
+        if prewarm and had_any and self.size < self.function.concurrency:
+            env = Environment(self.function, self.on_output)
+            await env.start()
+            self.idle.append(env)
 
     async def close(self) -> None:
         for env in [*self.idle, *self.busy]:

@@ -13,7 +13,8 @@ from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker, Logs
-from lambdaworks.project import Project
+from lambdaworks.local.reload import Reloader
+from lambdaworks.project import Project, ProjectError, load_project
 
 
 class PortInUse(Exception):
@@ -37,6 +38,8 @@ class EmulatorConfig:
     invoke_port: int = 3001
     overrides: dict[str, str] = field(default_factory=dict)
     log_file: Path | None = None
+    reload: bool = True
+    force_polling: bool = False
 
 
 class Emulator:
@@ -46,8 +49,11 @@ class Emulator:
         self.config = config
         self.project = project
         self.invoker = Invoker(project, logs)
+        self.gateway = Gateway(project, self.invoker)
         self.servers: list[asyncio.Server] = []
         self.stopped = asyncio.Event()
+        self.reloader: Reloader | None = None
+        self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> tuple[int, int]:
         """Bind both ports (actionable error when taken) and start serving; returns the ports."""
@@ -66,10 +72,33 @@ class Emulator:
             raise
         ports = gateway_sock.getsockname()[1], invoke_sock.getsockname()[1]
         self.servers = [
-            await serve(Gateway(self.project, self.invoker), gateway_sock),
+            await serve(self.gateway, gateway_sock),
             await serve(InvokeApi(self.invoker), invoke_sock),
         ]
+        if self.config.reload:
+            self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
+            self._tasks.append(asyncio.create_task(self.reloader.run()))
         return ports
+
+    async def changed(self, functions: set[str], template: bool) -> None:
+        """Apply a code or template change (the reloader calls this)."""
+        logs = self.invoker.logs
+        if template:
+            try:
+                project = load_project(self.config.project_dir, self.config.template, self.config.overrides)
+            except ProjectError as exc:
+                logs.line("lambdaworks", f"template not reloaded, keeping the previous one: {exc}")
+                return
+            self.project = project
+            self.gateway.use(project)
+            functions = set(project.functions)
+            logs.line(
+                "lambdaworks", f"template reloaded: {len(project.functions)} functions, {len(project.routes)} routes"
+            )
+        await self.invoker.reload(self.project, functions)
+        what = "definition" if template else "code"
+        for name in sorted(functions):
+            logs.line(name, f"{what} changed: environments retired, the next request runs the new code")
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()
@@ -80,6 +109,10 @@ class Emulator:
         await self.close()
 
     async def close(self) -> None:
+        if self.reloader is not None:
+            self.reloader.stop.set()
+        for task in self._tasks:
+            task.cancel()
         for server in self.servers:
             server.close()
         await self.invoker.close()

@@ -27,7 +27,7 @@ BASE = "/2018-06-01/runtime"
 
 def error_payload(exc: BaseException, request_id: str | None = None) -> dict[str, Any]:
     """AWS's error shape: ``errorMessage``, ``errorType``, ``requestId``, ``stackTrace``."""
-    frames = traceback.format_tb(exc.__traceback__)
+    frames = [f for f in traceback.format_tb(exc.__traceback__) if __file__ not in f]  # the user's frames only
     payload: dict[str, Any] = {"errorMessage": str(exc), "errorType": type(exc).__name__}
     if request_id is not None:
         payload["requestId"] = request_id

@@ -1,0 +1,83 @@
+"""Hot reload against a live emulator: new code on the next request, no failed request meanwhile."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.local.conftest import PROJECT, LiveEmulator
+
+
+def get(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["watchfiles", "polling"])
+def test_code_and_template_changes_are_picked_up_without_failed_requests(tmp_path: Path, polling: bool) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    live = LiveEmulator(project, *(["--poll"] if polling else []))
+    failures: list[tuple[int, bytes]] = []
+    stop = threading.Event()
+
+    def hammer() -> None:  # requests keep flowing through every reload
+        while not stop.is_set():
+            status, body = get(live.port, "/v2/echo/load")
+            if status != 200:
+                failures.append((status, body))
+
+    try:
+        status, body = get(live.port, "/v2/echo/before")
+        assert status == 200
+        assert json.loads(body)["greeting"] == "hi"
+        load = threading.Thread(target=hammer)
+        load.start()
+
+        source = project / "fns" / "fns.py"
+        source.write_text(source.read_text().replace('"greeting": os.environ.get("GREETING")', '"greeting": "edited"'))
+        started = time.monotonic()
+        while json.loads(get(live.port, "/v2/echo/after")[1])["greeting"] != "edited":
+            assert time.monotonic() - started < 5, "the code change was not picked up"
+            time.sleep(0.01)
+        live.wait_for("[Echo] code changed: environments retired")
+
+        template = project / "template.yaml"
+        template.write_text(template.read_text().replace('Path: "/v2/echo/{name}"', 'Path: "/v3/echo/{name}"'))
+        started = time.monotonic()
+        while get(live.port, "/v3/echo/x")[0] != 200:
+            assert time.monotonic() - started < 5, "the template change was not picked up"
+            time.sleep(0.01)
+        live.wait_for("[lambdaworks] template reloaded")
+        stop.set()
+        load.join()
+        assert get(live.port, "/v2/echo/x")[0] == 404  # the old route is gone
+    finally:
+        stop.set()
+        live.stop()
+    # requests to the route the template removed are expected to 404 once it is gone
+    assert [f for f in failures if f[0] != 404] == []
+
+
+def test_no_reload_flag_keeps_the_code(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    live = LiveEmulator(project, "--no-reload")
+    try:
+        assert json.loads(get(live.port, "/v2/echo/a")[1])["greeting"] == "hi"
+        source = project / "fns" / "fns.py"
+        source.write_text(source.read_text().replace('"greeting": os.environ.get("GREETING")', '"greeting": "edited"'))
+        time.sleep(0.5)
+        assert json.loads(get(live.port, "/v2/echo/a")[1])["greeting"] == "hi"
+    finally:
+        live.stop()
