@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import sys
 
-from lambdaworks.runtime.encoding import path_to_wsgi
+from lambdaworks.runtime.encoding import body_bytes, path_to_wsgi
 from lambdaworks.runtime.types import HttpResponse
 
 TYPE_CHECKING = False
@@ -80,6 +80,31 @@ def add_unique_headers(environ: dict[str, Any], headers: dict[str, str]) -> bool
     for name, value in headers.items():
         environ[keys.get(name) or environ_key(name)] = value
     return len(environ) == BASE_SIZE + len(headers)
+
+
+def environ_from_event(
+    event: dict[str, Any],
+    context: Any,
+    headers: dict[str, str],
+    method: str,
+    root_path: str,
+    path: str,
+    query: str,
+    server: tuple[str, int],
+    client_ip: str,
+    scheme: str,
+) -> dict[str, Any] | None:
+    """The fused sources' common tail: body, environ and unique headers; None to take the general path."""
+    body = event.get("body")
+    data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
+    environ = base_environ(
+        method, root_path, path, query, server[0], server[1], client_ip, scheme, data, event, context
+    )
+    if not add_unique_headers(environ, headers):
+        return None
+    if data or "CONTENT_LENGTH" in environ:
+        environ["CONTENT_LENGTH"] = str(len(data))
+    return environ
 
 
 def build_environ(request: HttpRequest) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from lambdaworks.runtime.encoding import body_bytes, status_line
 from lambdaworks.runtime.events.apigw_v1 import forwarded, request_headers, unique_headers, v1_result
 from lambdaworks.runtime.events.base import HttpSource, encode_body, split_host, strip_prefix
 from lambdaworks.runtime.types import HttpRequest
-from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
+from lambdaworks.runtime.wsgi import environ_from_event
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -68,28 +68,12 @@ class Alb(HttpSource):
         if single is None:
             return super().to_environ(event, context, options)
         scheme, host, port, client = forwarded(single, [])
-        server_name, server_port = split_host(host, scheme, port)
+        server = split_host(host, scheme, port)
         root_path, path = self.mount(event, options)
-        body = event.get("body")
-        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
-        environ = base_environ(
-            event["httpMethod"],
-            root_path,
-            path,
-            raw_query(event),
-            server_name,
-            server_port,
-            client or "",
-            scheme,
-            data,
-            event,
-            context,
+        environ = environ_from_event(
+            event, context, single, event["httpMethod"], root_path, path, raw_query(event), server, client or "", scheme
         )
-        if not add_unique_headers(environ, single):
-            return super().to_environ(event, context, options)
-        if data or "CONTENT_LENGTH" in environ:
-            environ["CONTENT_LENGTH"] = str(len(data))
-        return environ
+        return environ if environ is not None else super().to_environ(event, context, options)
 
     @staticmethod
     def mount(event: Event, options: Options) -> tuple[str, str]:

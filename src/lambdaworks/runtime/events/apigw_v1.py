@@ -3,9 +3,9 @@
 Request: headers from ``multiValueHeaders`` (every repeat kept) topped up from ``headers``;
 query from ``multiValueQueryStringParameters`` (values arrive decoded and are re-encoded);
 ``path`` is percent-encoded. The mount path (stage or custom-domain base path) becomes
-``root_path``: from the ``base_path`` option, from ``requestContext.path`` (which carries the
-stage on execute-api domains), from a named stage at the front of the path (HTTP API 1.0), or
-from the route template when the path is longer than the route (custom-domain base path).
+``root_path``: the ``base_path`` option; else ``requestContext.path``, which carries the stage on
+execute-api domains; else a named stage at the front of the path (HTTP API 1.0); else the part
+of the path in front of the filled route template (a custom-domain base path).
 
 Result: ``headers`` (last value per name) plus ``multiValueHeaders`` (all values), which API
 Gateway merges, so repeated headers such as ``Set-Cookie`` are never lost.
@@ -23,7 +23,7 @@ from lambdaworks.runtime.events.base import (
     strip_prefix,
 )
 from lambdaworks.runtime.types import HttpRequest
-from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
+from lambdaworks.runtime.wsgi import environ_from_event
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -165,45 +165,28 @@ class ApiGatewayV1(HttpSource):
         single = unique_headers(event)
         if single is None:
             return super().to_environ(event, context, options)
-        scheme, host, port, forwarded_for = forwarded(single, [])
         request_context = event["requestContext"]
+        scheme, server, client_ip = self.origin(single, [], request_context)
         root_path, path = self.mount(event, request_context, options)
-        identity = request_context.get("identity")
-        client_ip = (identity.get("sourceIp") if isinstance(identity, dict) else None) or forwarded_for or ""
-        if "/" in client_ip:
-            client_ip = client_ip.split("/", 1)[0]
-        server_name, server_port = split_host(host or request_context.get("domainName"), scheme, port)
-        body = event.get("body")
-        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
-        environ = base_environ(
+        environ = environ_from_event(
+            event,
+            context,
+            single,
             event["httpMethod"],
             root_path,
             path,
             decoded_query(event),
-            server_name,
-            server_port,
+            server,
             client_ip,
             scheme,
-            data,
-            event,
-            context,
         )
-        if not add_unique_headers(environ, single):
-            return super().to_environ(event, context, options)
-        if data or "CONTENT_LENGTH" in environ:
-            environ["CONTENT_LENGTH"] = str(len(data))
-        return environ
+        return environ if environ is not None else super().to_environ(event, context, options)
 
     def to_request(self, event: Event, context: Any, options: Options) -> HttpRequest:
         headers = request_headers(event)
-        scheme, host, port, forwarded_for = forwarded(event.get("headers"), headers)
         request_context = event["requestContext"]
+        scheme, (server_name, server_port), client_ip = self.origin(event.get("headers"), headers, request_context)
         root_path, path = self.mount(event, request_context, options)
-        identity = request_context.get("identity")
-        client_ip = (identity.get("sourceIp") if isinstance(identity, dict) else None) or forwarded_for or ""
-        if "/" in client_ip:
-            client_ip = client_ip.split("/", 1)[0]
-        server_name, server_port = split_host(host or request_context.get("domainName"), scheme, port)
         body = event.get("body")
         return HttpRequest(
             event["httpMethod"],
@@ -220,6 +203,18 @@ class ApiGatewayV1(HttpSource):
             event,
             context,
         )
+
+    @staticmethod
+    def origin(
+        single: dict[str, Any] | None, headers: Headers, request_context: dict[str, Any]
+    ) -> tuple[str, tuple[str, int], str]:
+        """``(scheme, (server_name, server_port), client_ip)`` of a REST event."""
+        scheme, host, port, forwarded_for = forwarded(single, headers)
+        identity = request_context.get("identity")
+        client_ip = (identity.get("sourceIp") if isinstance(identity, dict) else None) or forwarded_for or ""
+        if "/" in client_ip:
+            client_ip = client_ip.split("/", 1)[0]
+        return scheme, split_host(host or request_context.get("domainName"), scheme, port), client_ip
 
     @staticmethod
     def mount(event: Event, request_context: dict[str, Any], options: Options) -> tuple[str, str]:

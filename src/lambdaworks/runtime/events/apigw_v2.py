@@ -22,7 +22,7 @@ from lambdaworks.runtime.events.base import (
     strip_prefix,
 )
 from lambdaworks.runtime.types import HttpRequest
-from lambdaworks.runtime.wsgi import add_unique_headers, base_environ
+from lambdaworks.runtime.wsgi import environ_from_event
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -136,31 +136,24 @@ class ApiGatewayV2(HttpSource):
         http = request_context["http"]
         proto = raw.get("x-forwarded-proto")
         scheme = (proto.split(",", 1)[0].strip() if "," in proto else proto) if proto else "https"
-        server_name, server_port = split_host(
-            raw.get("host") or request_context.get("domainName"), scheme, raw.get("x-forwarded-port")
-        )
+        server = split_host(raw.get("host") or request_context.get("domainName"), scheme, raw.get("x-forwarded-port"))
         root_path, path = self.mount(event, request_context, options)
-        body = event.get("body")
-        data = body_bytes(body, event.get("isBase64Encoded") is True) if body else b""
-        environ = base_environ(
+        environ = environ_from_event(
+            event,
+            context,
+            raw,
             http["method"],
             root_path,
             path,
             event.get("rawQueryString") or "",
-            server_name,
-            server_port,
+            server,
             http.get("sourceIp") or "",
             scheme,
-            data,
-            event,
-            context,
         )
-        if not add_unique_headers(environ, raw):
+        if environ is None:
             return super().to_environ(event, context, options)
         if cookie is not None:
             environ["HTTP_COOKIE"] = cookie
-        if data or "CONTENT_LENGTH" in environ:
-            environ["CONTENT_LENGTH"] = str(len(data))
         return environ
 
     def mount(self, event: Event, request_context: dict[str, Any], options: Options) -> tuple[str, str]:
