@@ -134,6 +134,8 @@ class Environment:
         self.exit_reason: str | None = None
         self.killed_for: str | None = None
         self.peak_mb = 0
+        self.init_reported = False  # Init Duration goes on the first REPORT only
+        self._cold_invocation: Invocation | None = None  # the one waiting for init to finish
         self._ready: asyncio.Future[None] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
 
@@ -248,7 +250,10 @@ class Environment:
 
     def _outcome(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome:
         duration = (time.perf_counter() - invocation.started) * 1000 if invocation.started else 0.0
-        cold_init = self.init_duration_ms if invocation.started and self._first_use() else None
+        cold_init = None
+        if invocation.started and not self.init_reported:
+            self.init_reported = True
+            cold_init = self.init_duration_ms
         return Outcome(
             request_id=invocation.request_id,
             payload=body,
@@ -258,11 +263,6 @@ class Environment:
             init_duration_ms=cold_init,
             max_memory_mb=max(self.peak_mb, rss_mb(self.process.pid)[1] if self.process else 0),
         )
-
-    def _first_use(self) -> bool:
-        first = not getattr(self, "_used", False)
-        self._used = True
-        return first
 
     def _failure(self, invocation: Invocation, error_type: str, message: str) -> Outcome:
         outcome = self._outcome(invocation, "error", error_body(invocation.request_id, error_type, message), error_type)
@@ -294,35 +294,17 @@ class Environment:
             reason = f"exit status {code}"
         self.exit_reason = reason
         await asyncio.sleep(0.02)  # let the output reader flush the last lines
-        invocation = self.current
-        if invocation is not None and invocation.future is not None and not invocation.future.done():
-            error_type = "Runtime.ExitError"
-            if self.init_error is not None and not self.initialised:
-                invocation.future.set_result(("error", self._init_error_body(invocation), "Runtime.InitError"))
-            else:
-                invocation.future.set_result(
-                    (
-                        "error",
-                        error_body(invocation.request_id, error_type, f"Runtime exited with error: {reason}"),
-                        error_type,
-                    )
-                )
-        elif self._ready is not None and not self._ready.done():
-            pending = self._pending_cold()
-            if pending is not None and pending.future is not None and not pending.future.done():
-                body = (
-                    self._init_error_body(pending)
-                    if self.init_error
-                    else error_body(pending.request_id, "Runtime.ExitError", f"Runtime exited with error: {reason}")
-                )
-                pending.future.set_result(
-                    ("error", body, "Runtime.InitError" if self.init_error else "Runtime.ExitError")
-                )
-
-    def _pending_cold(self) -> Invocation | None:
-        return self._cold_invocation
-
-    _cold_invocation: Invocation | None = None
+        # the invocation running, or the one a cold start was serving when init died
+        invocation = self.current if self.current is not None else None if self.initialised else self._cold_invocation
+        if invocation is None or invocation.future is None or invocation.future.done():
+            return
+        if self.init_error is not None and not self.initialised:
+            invocation.future.set_result(("error", self._init_error_body(invocation), "Runtime.InitError"))
+        else:
+            message = f"Runtime exited with error: {reason}"
+            invocation.future.set_result(
+                ("error", error_body(invocation.request_id, "Runtime.ExitError", message), "Runtime.ExitError")
+            )
 
     def _init_error_body(self, invocation: Invocation) -> bytes:
         try:
