@@ -141,3 +141,12 @@ def test_invoke_reports_function_errors_with_exit_status_1() -> None:
     assert all("bootstrap.py" not in frame for frame in error["stackTrace"])
     missing = run("invoke", "Nope", "examples/sam-app")
     assert "no function 'Nope' in the project; it has: FlaskFunction, FastApiFunction, HelloFunction" in missing.stderr
+
+
+@pytest.mark.parametrize("source", ["alb", "function-url", "http-v2"])
+def test_events_generate_takes_the_same_http_options_as_call(source: str) -> None:
+    result = run("events", "generate", source, "--stage", "dev", "--path", "/x", "-H", "X-A: 1")
+    assert result.returncode == 0, result.stderr
+    event = json.loads(result.stdout)
+    assert event["requestContext"].get("stage") in (None, "$default", "dev")
+    assert (event["rawPath"] if "rawPath" in event else event["path"]) == ("/dev/x" if source == "http-v2" else "/x")

@@ -37,6 +37,19 @@ def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
     return pairs
 
 
+def http_event(
+    source: str, method: str, path: str, headers: tuple[str, ...], data: str | None, stage: str | None, base_path: str
+) -> dict[str, Any]:
+    """An HTTP event from command-line options (stage and base path only where the source has them)."""
+    options: dict[str, Any] = {"headers": parse_headers(headers), "body": data}
+    if source not in ("function-url", "alb", "alb-multi"):
+        if stage:
+            options["stage"] = stage
+        if base_path:
+            options["base_path"] = base_path
+    return make_http_event(source, method, path, **options)
+
+
 @click.command("call")
 @click.argument("target")
 @click.option(
@@ -102,12 +115,7 @@ def call_command(
         except json.JSONDecodeError as exc:
             raise click.ClickException(f"the event is not valid JSON: {exc}") from exc
     else:
-        options: dict[str, Any] = {"headers": parse_headers(headers), "body": data}
-        if stage and source not in ("function-url", "alb", "alb-multi"):
-            options["stage"] = stage
-        if base_path and source not in ("function-url", "alb", "alb-multi"):
-            options["base_path"] = base_path
-        event = make_http_event(source, method, path, **options)
+        event = http_event(source, method, path, headers, data, stage, base_path)
     context = LambdaContext(
         function_name=target.rpartition(":")[0].rsplit("/", 1)[-1].removesuffix(".py"), timeout=timeout
     )

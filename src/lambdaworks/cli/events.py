@@ -7,8 +7,8 @@ from typing import Any
 
 import click
 
-from lambdaworks.cli.call import parse_headers
-from lambdaworks.testing.events import HTTP_SOURCES, OTHER_SOURCES, make_event, make_http_event
+from lambdaworks.cli.call import http_event
+from lambdaworks.testing.events import HTTP_SOURCES, OTHER_SOURCES, make_event
 
 
 @click.group("events")
@@ -49,12 +49,7 @@ def generate_command(
     """Print a sample SOURCE event as JSON."""
     event: dict[str, Any]
     if source in HTTP_SOURCES or source == "rest":
-        options: dict[str, Any] = {"headers": parse_headers(headers), "body": data}
-        if stage:
-            options["stage"] = stage
-        if base_path:
-            options["base_path"] = base_path
-        event = make_http_event(source, method, path, **options)
+        event = http_event(source, method, path, headers, data, stage, base_path)
     elif source == "s3":
         event = make_event("s3", bucket=bucket, key=key)
     elif source == "sqs":
