@@ -26,6 +26,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
+from lambdaworks.runtime.events.base import normalise_base_path
 
 __all__ = [
     "HTTP_SOURCES",
@@ -130,12 +131,13 @@ def _content_type(pairs: list[tuple[str, str]]) -> str | None:
     return None
 
 
-def _split_path(path: str) -> tuple[str, str | None]:
-    """Split off an inline query; percent-encode the path as a client sends it (``%`` kept)."""
-    query = None
+def _split_path(path: str, query: QueryIn) -> tuple[str, QueryIn]:
+    """``(path, query)``: the path percent-encoded as a client sends it (``%`` kept), and an inline
+    ``?query`` used when no ``query`` was given."""
+    inline = None
     if "?" in path:
-        path, query = path.split("?", 1)
-    return quote(path or "/", safe="/%:@!$&'()*+,;=-._~"), query
+        path, inline = path.split("?", 1)
+    return quote(path or "/", safe="/%:@!$&'()*+,;=-._~"), query if query is not None or inline is None else inline
 
 
 def _times() -> tuple[str, int]:
@@ -176,10 +178,8 @@ def apigw_v1_event(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """A REST API proxy event. With ``base_path`` the request came through a custom domain."""
-    path, inline_query = _split_path(path)
-    if inline_query is not None and query is None:
-        query = inline_query
-    base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    path, query = _split_path(path, query)
+    base_path = normalise_base_path(base_path)
     host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
     pairs = [
         ("Host", host),
@@ -286,10 +286,8 @@ def apigw_v2_event(
     request_id: str | None = None,
 ) -> dict[str, Any]:
     """An HTTP API (payload 2.0) event; a named ``stage`` or a ``base_path`` prefixes ``rawPath``."""
-    path, inline_query = _split_path(path)
-    if inline_query is not None and query is None:
-        query = inline_query
-    base_path = "/" + base_path.strip("/") if base_path.strip("/") else ""
+    path, query = _split_path(path, query)
+    base_path = normalise_base_path(base_path)
     if route_key is None:  # behind an API mapping the app is usually a greedy proxy route
         route_key = "ANY /{proxy+}" if base_path and path != "/" else "$default"
         if route_key != "$default" and path_parameters is None:
@@ -389,9 +387,7 @@ def alb_event(
     domain: str = "lambda-alb-123578498.us-east-1.elb.amazonaws.com",
 ) -> dict[str, Any]:
     """An ALB target event; ``multi_value=True`` when the target group enables multi-value headers."""
-    path, inline_query = _split_path(path)
-    if inline_query is not None and query is None:
-        query = inline_query
+    path, query = _split_path(path, query)
     pairs = [
         ("host", domain),
         ("user-agent", USER_AGENT),
