@@ -78,11 +78,13 @@ class Gateway:
         return self.response(outcome.payload, api, request)
 
     def match(self, request: Request) -> tuple[Api, Match] | None:
+        """The most specific route of any API (the first API declared wins a tie)."""
+        best: tuple[Api, Match] | None = None
         for name, router in self.routers.items():
             found = router.match(request.method, request.path)
-            if found is not None:
-                return self.project.apis[name], found
-        return None
+            if found is not None and (best is None or found.rank < best[1].rank):
+                best = self.project.apis[name], found
+        return best
 
     def event(self, request: Request, api: Api, match: Match) -> dict[str, Any]:
         content_type = request.header("content-type")

@@ -1,5 +1,8 @@
 """Route matching as API Gateway does it: literal segments beat parameters, ``{proxy+}`` is last,
-a method beats ``ANY``; HTTP APIs' ``$default`` route catches the rest."""
+a method beats ``ANY``; HTTP APIs' ``$default`` route catches the rest.
+
+Every match carries that precedence as ``rank``, so that when several APIs share the emulator's one
+port (on AWS each has its own host), the most specific route of any API wins."""
 
 from __future__ import annotations
 
@@ -9,11 +12,15 @@ from urllib.parse import unquote
 
 from lambdaworks.project.model import Route
 
+#: The rank of a ``$default`` route: after every path, however greedy.
+DEFAULT_RANK = ((3,), True)
+
 
 @dataclass(frozen=True)
 class Match:
     route: Route
     params: dict[str, str]
+    rank: tuple[tuple[int, ...], bool] = DEFAULT_RANK
 
 
 def _compile(path: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
@@ -45,18 +52,18 @@ class Router:
                 self.default = route
                 continue
             regex, rank = _compile(route.path)
-            compiled.append((rank, route.method == "ANY", regex, route))
-        compiled.sort(key=lambda item: (item[0], item[1]))
-        self.routes = [(regex, route) for _, _, regex, route in compiled]
+            compiled.append(((rank, route.method == "ANY"), regex, route))
+        compiled.sort(key=lambda item: item[0])
+        self.routes = compiled
 
     def match(self, method: str, raw_path: str) -> Match | None:
         path = unquote(raw_path)
-        for regex, route in self.routes:
+        for rank, regex, route in self.routes:
             if route.method not in (method, "ANY"):
                 continue
             found = regex.match(path)
             if found:
-                return Match(route, dict(found.groupdict()))
+                return Match(route, dict(found.groupdict()), rank)
         if self.default is not None:
             return Match(self.default, {})
         return None
@@ -64,4 +71,4 @@ class Router:
     def allows_path(self, raw_path: str) -> bool:
         """Some route has this path (for any method)."""
         path = unquote(raw_path)
-        return any(regex.match(path) for regex, _ in self.routes)
+        return any(regex.match(path) for _, regex, _ in self.routes)
