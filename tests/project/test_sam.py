@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from lambdaworks.project import Api, EventSource, Function, ProjectError, Route, TemplateError, load_project
+from lambdaworks.project import Api, EventSource, Function, Route, TemplateError, load_project
 from lambdaworks.project.intrinsics import Resolver
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -274,15 +274,6 @@ def test_malformed_templates_name_the_problem(tmp_path: Path, body: str, message
     write(tmp_path, body)
     with pytest.raises(TemplateError, match=message):
         load_project(tmp_path)
-
-
-def test_missing_template_says_what_to_do(tmp_path: Path) -> None:
-    with pytest.raises(
-        ProjectError, match=r"no template.yaml / template.yml / template.json in .*: pass the project folder"
-    ):
-        load_project(tmp_path)
-    with pytest.raises(ProjectError, match="does not exist"):
-        load_project(tmp_path, template=Path("other.yaml"))
 
 
 def test_resolver_warns_on_unknown_refs() -> None:

@@ -9,29 +9,24 @@ from typing import Any
 
 import click
 
-from lambdaworks.cli.project import parse_overrides
-from lambdaworks.project import ProjectError, load_project
+from lambdaworks.cli.project import load, parse_overrides, project_options
 
 
 @click.command("dev")
-@click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=Path), help="Template file (default: template.yaml)."
-)
+@project_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
-@click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable).")
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
 def dev_command(
     project_dir: Path,
     template: Path | None,
+    overrides: tuple[str, ...],
     host: str,
     port: int,
     invoke_port: int,
-    overrides: tuple[str, ...],
     log_file: Path | None,
     reload: bool,
     poll: bool,
@@ -40,10 +35,7 @@ def dev_command(
     from lambdaworks.local.invoker import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
-    try:
-        project = load_project(project_dir, template, parse_overrides(overrides))
-    except ProjectError as exc:
-        raise click.ClickException(str(exc)) from exc
+    project = load(project_dir, template, overrides)
     config = EmulatorConfig(
         project_dir, template, host, port, invoke_port, parse_overrides(overrides), log_file, reload, poll
     )
@@ -76,16 +68,12 @@ def dev_command(
 
 @click.command("invoke")
 @click.argument("function")
-@click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
+@project_options
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=Path), help="Template file (default: template.yaml)."
-)
-@click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable).")
 def invoke_command(
-    function: str, project_dir: Path, event_file: Any, template: Path | None, overrides: tuple[str, ...]
+    function: str, project_dir: Path, template: Path | None, overrides: tuple[str, ...], event_file: Any
 ) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
@@ -93,10 +81,7 @@ def invoke_command(
     """
     from lambdaworks.local.invoker import Invoker, Logs
 
-    try:
-        project = load_project(project_dir, template, parse_overrides(overrides))
-    except ProjectError as exc:
-        raise click.ClickException(str(exc)) from exc
+    project = load(project_dir, template, overrides)
     if function not in project.functions:
         raise click.ClickException(f"no function {function!r} in the project; it has: {', '.join(project.functions)}")
     payload = event_file.read() if event_file is not None else b"{}"

@@ -1,12 +1,16 @@
-"""``lambdaworks routes``: load the project and print its route table."""
+"""``lambdaworks routes``, and the options every command that loads a project shares."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
-from lambdaworks.project import ProjectError, load_project
+from lambdaworks.project import Project, ProjectError, load_project
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
@@ -21,18 +25,34 @@ def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-@click.command("routes")
-@click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")
-@click.option(
-    "--template", type=click.Path(dir_okay=False, path_type=Path), help="Template file (default: template.yaml)."
-)
-@click.option("--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable, or space-separated).")
-def routes_command(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> None:
-    """Print the routes of the project in PROJECT_DIR: method, path, function, API."""
+def project_options(command: F) -> F:
+    """``PROJECT_DIR``, ``--template`` and ``--parameter-overrides``, as every project command takes them."""
+    command = click.option(
+        "--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable, or space-separated)."
+    )(command)
+    command = click.option(
+        "--template",
+        type=click.Path(dir_okay=False, path_type=Path),
+        help="template.yaml, lambdaworks.toml or pyproject.toml to load (default: the one in PROJECT_DIR).",
+    )(command)
+    return click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")(
+        command
+    )
+
+
+def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> Project:
+    """The project, or a usage error that says what is wrong with its description."""
     try:
-        project = load_project(project_dir, template, parse_overrides(overrides))
+        return load_project(project_dir, template, parse_overrides(overrides))
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@click.command("routes")
+@project_options
+def routes_command(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> None:
+    """Print the routes of the project in PROJECT_DIR: method, path, function, API."""
+    project = load(project_dir, template, overrides)
     for warning in project.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     rows = [("METHOD", "PATH", "FUNCTION", "API")]

@@ -3,7 +3,8 @@
 Class tree::
 
     ProjectError              no template/config found, or it cannot be used
-    └── TemplateError         the SAM template is malformed (keeps the file and the resource)
+    ├── TemplateError         the SAM template is malformed (keeps the file and the resource)
+    └── ConfigError           the native config is malformed (keeps the file; the message names the key)
 """
 
 from __future__ import annotations
@@ -25,3 +26,11 @@ class TemplateError(ProjectError):
         super().__init__(f"{where}: {message}")
         self.path = path
         self.resource = resource
+
+
+class ConfigError(ProjectError):
+    """The native config (``lambdaworks.toml`` / ``[tool.lambdaworks]``) is malformed."""
+
+    def __init__(self, message: str, *, path: Path) -> None:
+        super().__init__(f"{path}: {message}")
+        self.path = path

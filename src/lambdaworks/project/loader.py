@@ -1,4 +1,4 @@
-"""Find and load a project: ``template.yaml``/``template.yml``/``template.json`` (SAM)."""
+"""Find and load a project: a SAM template, ``lambdaworks.toml``, or ``[tool.lambdaworks]`` in ``pyproject.toml``."""
 
 from __future__ import annotations
 
@@ -7,26 +7,41 @@ from pathlib import Path
 
 from lambdaworks.project.errors import ProjectError
 from lambdaworks.project.model import Project
+from lambdaworks.project.native import load_native, read_config
 from lambdaworks.project.sam import load_sam
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
+NATIVE_NAME = "lambdaworks.toml"
+PYPROJECT = "pyproject.toml"
 
 
 def find_template(project_dir: Path, template: Path | None = None) -> Path:
-    """The template to load: ``template`` if given, else the first SAM template in the folder."""
+    """The file to load: ``template`` if given, else the one SAM template or native config in the folder."""
     if template is not None:
         path = template if template.is_absolute() else project_dir / template
         if not path.is_file():
             raise ProjectError(f"{path} does not exist")
         return path
-    for name in TEMPLATE_NAMES:
-        if (project_dir / name).is_file():
-            return project_dir / name
-    raise ProjectError(f"no {' / '.join(TEMPLATE_NAMES)} in {project_dir}: pass the project folder or --template FILE")
+    found = [project_dir / name for name in (*TEMPLATE_NAMES, NATIVE_NAME) if (project_dir / name).is_file()]
+    pyproject = project_dir / PYPROJECT
+    if pyproject.is_file() and read_config(pyproject) is not None:
+        found.append(pyproject)
+    if len(found) > 1:
+        names = ", ".join(path.name for path in found)
+        raise ProjectError(f"{project_dir} has {names}: pass --template FILE to say which one describes the project")
+    if not found:
+        raise ProjectError(
+            f"no {' / '.join(TEMPLATE_NAMES)}, {NATIVE_NAME} or [tool.lambdaworks] in {PYPROJECT} in {project_dir}: "
+            "pass the project folder or --template FILE"
+        )
+    return found[0]
 
 
 def load_project(
     project_dir: Path, template: Path | None = None, overrides: Mapping[str, str] | None = None
 ) -> Project:
-    """Load the project in ``project_dir``."""
-    return load_sam(find_template(project_dir.resolve(), template), overrides)
+    """Load the project in ``project_dir`` from whichever description it has."""
+    path = find_template(project_dir.resolve(), template)
+    if path.suffix == ".toml":
+        return load_native(path, overrides)
+    return load_sam(path, overrides)

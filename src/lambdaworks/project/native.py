@@ -1,0 +1,295 @@
+"""Load the native config (``lambdaworks.toml`` or ``[tool.lambdaworks]`` in ``pyproject.toml``).
+
+The same model as a SAM template with less ceremony::
+
+    [defaults]                      # every function (SAM's Globals.Function)
+    runtime = "python3.12"
+    layers = ["common"]
+
+    [layers]
+    common = "layers/common"        # name = folder
+
+    [apis.items]                    # optional: "rest" (Prod) and "http" ($default) always exist
+    type = "http"
+
+    [functions.hello]
+    code = "hello"
+    handler = "handler.lambda_handler"
+    api = "items"                   # where its routes go (default "http")
+    routes = ["GET /hello", { route = "POST /hello", api = "rest" }]
+    schedules = { Nightly = "cron(0 3 * * ? *)" }
+
+Strings in ``env`` may use ``${Name}`` for a ``[parameters]`` value (``--parameter-overrides``
+replaces it) or a pseudo parameter such as ``${AWS::Region}``. Unknown keys and wrong types are
+errors that name the key, since a typo here would otherwise be silently ignored.
+"""
+
+from __future__ import annotations
+
+import difflib
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from lambdaworks.project.errors import ConfigError
+from lambdaworks.project.intrinsics import Resolver
+from lambdaworks.project.model import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    Api,
+    EventSource,
+    Function,
+    Project,
+    Route,
+    frozen_map,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+#: The APIs a function can name without declaring them, as SAM's implicit APIs.
+IMPLICIT_APIS = {
+    "rest": Api(name="rest", kind="rest", stage="Prod"),
+    "http": Api(name="http", kind="http", stage="$default"),
+}
+DEFAULT_API = "http"
+FUNCTION_KEYS = (
+    "code",
+    "handler",
+    "runtime",
+    "timeout",
+    "memory",
+    "env",
+    "layers",
+    "concurrency",
+    "architecture",
+    "api",
+    "routes",
+    "schedules",
+)
+DEFAULT_KEYS = ("code", "runtime", "timeout", "memory", "env", "layers", "architecture", "api")
+TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
+API_KEYS = ("type", "stage", "binary_media_types")
+ROUTE_KEYS = ("route", "api", "payload")
+METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def read_config(path: Path) -> dict[str, Any] | None:
+    """The config table in ``path``: the whole ``lambdaworks.toml``, or ``[tool.lambdaworks]``.
+
+    Returns None for a ``pyproject.toml`` without a ``[tool.lambdaworks]`` table.
+    """
+    try:
+        with path.open("rb") as file:
+            document = tomllib.load(file)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"cannot parse: {exc}", path=path) from exc
+    if path.name == "pyproject.toml":
+        table = document.get("tool", {}).get("lambdaworks")
+        if not isinstance(table, dict):
+            return None
+        return dict(table)
+    return document
+
+
+def load_native(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
+    """Load the native config in ``path`` with parameter ``overrides`` into a project."""
+    config = read_config(path)
+    if config is None:
+        raise ConfigError("has no [tool.lambdaworks] table", path=path)
+    return Config(path, overrides or {}).load(config)
+
+
+class Config:
+    """One load of a native config: knows its file, for error messages, and its parameters."""
+
+    def __init__(self, path: Path, overrides: Mapping[str, str]) -> None:
+        self.path = path
+        self.root = path.parent.resolve()
+        self.overrides = overrides
+        self.warnings: list[str] = []
+        self.resolver = Resolver(parameters={}, resources={}, warn=self.warnings.append)
+        self.prefix = "tool.lambdaworks." if path.name == "pyproject.toml" else ""
+
+    def error(self, where: str, message: str) -> ConfigError:
+        return ConfigError(f"{self.prefix}{where}: {message}", path=self.path)
+
+    def table(self, value: Any, where: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
+        """``value`` checked to be a table, whose keys (when ``keys`` is given) are all known."""
+        if not isinstance(value, dict):
+            raise self.error(where, f"expected a table, got {value!r}")
+        for key in value:
+            if keys is not None and key not in keys:
+                close = difflib.get_close_matches(key, keys, n=1)
+                hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(keys)}"
+                raise self.error(where, f"unknown key {key!r}{hint}")
+        return value
+
+    def typed(self, value: Any, kind: type | tuple[type, ...], where: str, what: str) -> Any:
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise self.error(where, f"expected {what}, got {value!r}")
+        return value
+
+    def load(self, config: dict[str, Any]) -> Project:
+        self.table(config, "config" if not self.prefix else "tool.lambdaworks", TOP_KEYS)
+        self.resolver.parameters = self.parameters(config.get("parameters", {}))
+        layers = self.layers(config.get("layers", {}))
+        apis = {**IMPLICIT_APIS, **self.apis(config.get("apis", {}))}
+        defaults = self.table(config.get("defaults", {}), "defaults", DEFAULT_KEYS)
+        functions: dict[str, Function] = {}
+        routes: list[Route] = []
+        for name, given in self.table(config.get("functions", {}), "functions").items():
+            spec = self.table(given, f"functions.{name}", FUNCTION_KEYS)
+            function, function_routes = self.function(name, defaults, spec, layers, apis)
+            functions[name] = function
+            routes.extend(function_routes)
+        if not functions:
+            raise self.error("functions", "no functions: add a [functions.NAME] table with code and handler")
+        used = {route.api for route in routes}
+        return Project(
+            root=self.root,
+            source=self.path,
+            functions=frozen_map(functions),
+            apis=frozen_map({name: api for name, api in apis.items() if name in used or name not in IMPLICIT_APIS}),
+            routes=tuple(routes),
+            warnings=tuple(self.warnings),
+        )
+
+    def parameters(self, declared: Any) -> dict[str, Any]:
+        declared = self.table(declared, "parameters")
+        unknown = sorted(set(self.overrides) - set(declared))
+        if unknown:
+            raise self.error("parameters", f"--parameter-overrides names undeclared parameters: {', '.join(unknown)}")
+        return {name: str(self.overrides.get(name, value)) for name, value in declared.items()}
+
+    def layers(self, declared: Any) -> dict[str, Path]:
+        paths = {}
+        for name, folder in self.table(declared, "layers").items():
+            path = (self.root / self.typed(folder, str, f"layers.{name}", "a folder path")).resolve()
+            if not path.is_dir():
+                raise self.error(f"layers.{name}", f"{folder} is not a folder next to the config")
+            paths[name] = path
+        return paths
+
+    def apis(self, declared: Any) -> dict[str, Api]:
+        apis = {}
+        for name, given in self.table(declared, "apis").items():
+            where = f"apis.{name}"
+            spec = self.table(given, where, API_KEYS)
+            kind = spec.get("type", IMPLICIT_APIS[name].kind if name in IMPLICIT_APIS else "http")
+            if kind not in ("rest", "http"):
+                raise self.error(f"{where}.type", f"expected 'rest' or 'http', got {kind!r}")
+            stage = self.typed(spec.get("stage", "Prod" if kind == "rest" else "$default"), str, where, "a stage name")
+            binary = self.typed(spec.get("binary_media_types", []), list, where, "a list of media types")
+            apis[name] = Api(name=name, kind=kind, stage=stage, binary_media_types=tuple(str(t) for t in binary))
+        return apis
+
+    def function(
+        self,
+        name: str,
+        defaults: dict[str, Any],
+        spec: dict[str, Any],
+        layers: dict[str, Path],
+        apis: dict[str, Api],
+    ) -> tuple[Function, list[Route]]:
+        where = f"functions.{name}"
+
+        def setting(key: str, kind: type | tuple[type, ...], what: str, default: Any) -> Any:
+            value = spec.get(key, defaults.get(key, default))
+            return self.typed(value, kind, f"{where}.{key}", what)
+
+        runtime = setting("runtime", str, "a runtime name", "python3.12")
+        handler = setting("handler", str, "module.function", "")
+        if not handler and not runtime.startswith("provided"):
+            raise self.error(where, "needs handler = 'module.function'")
+        code = (self.root / setting("code", str, "a folder path", ".")).resolve()
+        if not code.is_dir():
+            raise self.error(f"{where}.code", f"{code} is not a folder")
+        timeout = setting("timeout", (int, float), "seconds (1-900)", DEFAULT_TIMEOUT)
+        memory = setting("memory", int, "megabytes (128-10240)", DEFAULT_MEMORY)
+        if not 0 < timeout <= 900:
+            raise self.error(f"{where}.timeout", f"{timeout} is outside Lambda's 1-900 seconds")
+        if not 128 <= memory <= 10240:
+            raise self.error(f"{where}.memory", f"{memory} is outside Lambda's 128-10240 MB")
+        concurrency = spec.get("concurrency")
+        if concurrency is not None:
+            self.typed(concurrency, int, f"{where}.concurrency", "a whole number of environments")
+        env = {
+            **self.table(defaults.get("env", {}), "defaults.env"),
+            **self.table(spec.get("env", {}), f"{where}.env"),
+        }
+        layer_names = [*self.typed(defaults.get("layers", []), list, "defaults.layers", "a list of layer names")]
+        layer_names += self.typed(spec.get("layers", []), list, f"{where}.layers", "a list of layer names")
+        for layer in layer_names:
+            if layer not in layers:
+                raise self.error(f"{where}.layers", f"no layer {layer!r} in [layers]")
+        api = setting("api", str, "an API name", DEFAULT_API)
+        routes = [
+            self.route(name, index, item, api, apis)
+            for index, item in enumerate(self.typed(spec.get("routes", []), list, f"{where}.routes", "a list"))
+        ]
+        function = Function(
+            name=name,
+            handler=handler,
+            runtime=runtime,
+            code_uri=code,
+            timeout=float(timeout),
+            memory_size=memory,
+            environment=frozen_map({key: self.substitute(value, f"{where}.env.{key}") for key, value in env.items()}),
+            layers=tuple(layers[layer] for layer in layer_names),
+            reserved_concurrency=concurrency,
+            architecture=setting("architecture", str, "x86_64 or arm64", "x86_64"),
+            events=self.schedules(name, spec.get("schedules", {})),
+        )
+        return function, routes
+
+    def substitute(self, value: Any, where: str) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if not isinstance(value, (str, int, float)):
+            raise self.error(where, f"expected a string, got {value!r}")
+        if not isinstance(value, str) or "${" not in value:
+            return str(value)
+        return str(self.resolver.fn_sub(value, where))
+
+    def route(self, function: str, index: int, item: Any, default_api: str, apis: dict[str, Api]) -> Route:
+        where = f"functions.{function}.routes[{index}]"
+        if isinstance(item, str):
+            item = {"route": item}
+        spec = self.table(item, where, ROUTE_KEYS)
+        text = self.typed(spec.get("route"), str, where, "'METHOD /path'")
+        method, _, path = text.strip().partition(" ")
+        method, path = method.upper(), path.strip()
+        if text.strip() == "$default":
+            method, path = "ANY", "$default"
+        if method not in METHODS or not (path.startswith("/") or path == "$default"):
+            raise self.error(where, f"expected 'METHOD /path' (METHOD one of {', '.join(METHODS)}), got {text!r}")
+        api_name = self.typed(spec.get("api", default_api), str, where, "an API name")
+        if api_name not in apis:
+            raise self.error(where, f"no API {api_name!r}: declare [apis.{api_name}] or use 'rest' or 'http'")
+        api = apis[api_name]
+        if path == "$default" and api.kind == "rest":
+            raise self.error(where, "$default routes exist only on HTTP APIs")
+        payload = str(spec.get("payload", api.payload_version))
+        if payload not in ("1.0", "2.0") or (api.kind == "rest" and payload != "1.0"):
+            raise self.error(where, f"payload {payload!r}: REST APIs send 1.0; HTTP APIs 1.0 or 2.0")
+        return Route(method=method, path=path, function=function, api=api_name, kind=api.kind, payload_version=payload)
+
+    def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:
+        where = f"functions.{function}.schedules"
+        if isinstance(declared, list):
+            declared = {f"Schedule{index + 1}": expression for index, expression in enumerate(declared)}
+        items = self.table(declared, where)
+        events = []
+        for name, given in items.items():
+            expression = self.typed(given, str, f"{where}.{name}", "'rate(...)' or 'cron(...)'")
+            if not expression.startswith(("rate(", "cron(", "at(")):
+                raise self.error(f"{where}.{name}", f"expected 'rate(...)' or 'cron(...)', got {expression!r}")
+            events.append(EventSource(name=name, kind="Schedule", properties=frozen_map({"Schedule": expression})))
+            self.warnings.append(
+                f"{function}.{name}: Schedule events are not triggered by this version of the emulator"
+            )
+        return tuple(events)
