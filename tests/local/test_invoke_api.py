@@ -93,12 +93,16 @@ def test_timeout_kills_the_environment_and_the_next_call_gets_a_new_one(
     assert after["pid"] != warm["pid"]
 
 
-def test_crash_returns_exit_error_and_service_continues(lambda_api: Any) -> None:
+@pytest.mark.parametrize(
+    ("event", "reason"),
+    [({"crash": True}, "exit status 3"), ({"segfault": True}, "signal: segmentation fault")],
+)
+def test_crash_returns_exit_error_and_service_continues(lambda_api: Any, event: dict[str, Any], reason: str) -> None:
     _, before = invoke(lambda_api, "Crashy")
-    response, body = invoke(lambda_api, "Crashy", {"crash": True})
+    response, body = invoke(lambda_api, "Crashy", event)
     assert response["FunctionError"] == "Unhandled"
     assert body["errorType"] == "Runtime.ExitError"
-    assert body["errorMessage"].endswith("Error: Runtime exited with error: exit status 3")
+    assert body["errorMessage"].endswith(f"Error: Runtime exited with error: {reason}")
     _, after = invoke(lambda_api, "Crashy")
     assert after["pid"] != before["pid"]
 
@@ -137,3 +141,55 @@ def test_concurrency_limit_throttles_with_429(lambda_api: Any, emulator: LiveEmu
 def test_provided_runtime_bootstrap_executable(lambda_api: Any) -> None:
     _, body = invoke(lambda_api, "Custom", {"say": "hello"})
     assert body == {"SAY": "HELLO"}
+
+
+def test_awslambdaric_runs_unchanged(lambda_api: Any) -> None:
+    """AWS's runtime interface client speaks to the emulator's Runtime API with no help from us."""
+    pytest.importorskip("awslambdaric")
+    response, body = invoke(lambda_api, "Ric", {"hello": "ric"}, LogType="Tail")
+    assert response["StatusCode"] == 200
+    assert "FunctionError" not in response
+    assert body["event"] == {"hello": "ric"}
+    assert body["function_arn"] == "arn:aws:lambda:us-east-1:123456789012:function:Ric"
+    assert 4000 < body["remaining_ms"] <= 5000
+    assert body["memory"] == "128"
+    logs = base64.b64decode(response["LogResult"]).decode()
+    assert "hello from awslambdaric" in logs
+    assert f"END RequestId: {body['request_id']}" in logs
+    _, again = invoke(lambda_api, "Ric")
+    assert again["pid"] == body["pid"]  # warm
+
+
+EXPECTED_TYPES = {
+    "Fails": "ValueError",
+    "BrokenInit": "ConnectionError",
+    "Missing": "Runtime.ImportModuleError",
+    "NeedsDependency": "Runtime.ImportModuleError",
+    "NoHandler": "Runtime.HandlerNotFound",
+    "Syntax": "Runtime.UserCodeSyntaxError",
+    "Marshal": "Runtime.MarshalError",
+    "Malformed": "Runtime.MalformedHandlerName",
+}
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED_TYPES))
+def test_our_bootstrap_reports_errors_exactly_as_awslambdaric(lambda_api: Any, case: str) -> None:
+    """Handler errors, import-time failures, bad handlers, bad results: one payload from both clients."""
+    pytest.importorskip("awslambdaric")
+    ric_response, ric = invoke(lambda_api, f"Ric{case}")
+    our_response, ours = invoke(lambda_api, f"Py{case}")
+    assert ric_response["FunctionError"] == our_response["FunctionError"] == "Unhandled"
+    assert ours["errorType"] == EXPECTED_TYPES[case]
+    assert ours["requestId"] == our_response["ResponseMetadata"]["RequestId"]
+    assert ric["requestId"] == ric_response["ResponseMetadata"]["RequestId"]
+    ric["requestId"] = ours["requestId"]
+    assert ours == ric
+
+
+def test_results_encode_as_awslambdaric_encodes_them(lambda_api: Any) -> None:
+    """Decimals (DynamoDB numbers) are JSON numbers; python3.12+ keeps non-ASCII text unescaped."""
+    pytest.importorskip("awslambdaric")
+    ric = lambda_api.invoke(FunctionName="RicDecimals", Payload=b"{}")["Payload"].read()
+    ours = lambda_api.invoke(FunctionName="PyDecimals", Payload=b"{}")["Payload"].read()
+    assert json.loads(ours) == json.loads(ric) == {"count": 3, "price": 9.5, "text": "naïve", "raw": None}
+    assert "naïve".encode() in ours

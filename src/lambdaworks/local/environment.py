@@ -77,6 +77,15 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
     ]
     existing = os.environ.get("PYTHONPATH")
     python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
+    # Lambda's PATH starts with the runtime's own bin (/var/lang/bin) and ends with /opt/bin (layers):
+    # a custom runtime's `python3` is the emulator's interpreter, a layer's `bin/` tools are found.
+    path = os.pathsep.join(
+        [
+            str(Path(sys.executable).parent),
+            os.environ.get("PATH", os.defpath),
+            *(str(p / "bin") for p in function.layers),
+        ]
+    )
     stream = time.strftime("%Y/%m/%d") + "/[$LATEST]" + new_request_id().replace("-", "")
     env = dict(os.environ)
     env.update(
@@ -95,6 +104,7 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
             "LAMBDA_RUNTIME_DIR": str(Path(sys.executable).parent),
             "_HANDLER": function.handler,
             "PYTHONPATH": python_path,
+            "PATH": path,
             "PYTHONUNBUFFERED": "1",
         }
     )
@@ -286,10 +296,10 @@ class Environment:
     async def _watch_exit(self) -> None:
         assert self.process is not None
         code = await self.process.wait()
-        if self.killed_for == "memory" or code == -signal.SIGKILL:
+        if self.killed_for == "memory":
             reason = "signal: killed"
-        elif code < 0:
-            reason = f"signal: {signal.Signals(-code).name.lower().removeprefix('sig')}"
+        elif code < 0:  # glibc's names, lower-cased, are the ones Lambda's Go runtime prints
+            reason = f"signal: {(signal.strsignal(-code) or f'signal {-code}').lower()}"
         else:
             reason = f"exit status {code}"
         self.exit_reason = reason
@@ -313,8 +323,8 @@ class Environment:
             detail = {}
         return json.dumps(
             {
-                "errorType": "Runtime.InitError" if not detail.get("errorType") else detail["errorType"],
                 "errorMessage": detail.get("errorMessage", "Init failed"),
+                "errorType": "Runtime.InitError" if not detail.get("errorType") else detail["errorType"],
                 "requestId": invocation.request_id,
                 "stackTrace": detail.get("stackTrace", []),
             }

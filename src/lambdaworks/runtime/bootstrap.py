@@ -25,14 +25,82 @@ if TYPE_CHECKING:
 BASE = "/2018-06-01/runtime"
 
 
-def error_payload(exc: BaseException, request_id: str | None = None) -> dict[str, Any]:
+#: Python runtimes whose JSON keeps non-ASCII characters as they are (AWS's client does the same).
+UNESCAPED = tuple(f"AWS_Lambda_python3.{minor}" for minor in (12, 13, 14, 15))
+ASCII_ONLY = not os.environ.get("AWS_EXECUTION_ENV", "").startswith(UNESCAPED)
+
+
+class RuntimeFault(Exception):
+    """An error the runtime reports itself (``Runtime.*``), with AWS's message and trace shapes."""
+
+    def __init__(self, error_type: str, message: str, trace: list[str] | None = None) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+        self.message = message
+        self.trace = trace or []
+
+
+def stack_trace(tb: Any) -> list[str]:
+    """The traceback as AWS's runtime formats it: the bootstrap's leading frames dropped, no carets."""
+    entries = [(frame.filename, frame.lineno or 0, frame.name, frame.line) for frame in traceback.extract_tb(tb)]
+    while len(entries) > 1 and entries[0][0] == __file__:
+        del entries[0]
+    return traceback.format_list(entries)
+
+
+def error_payload(exc: BaseException, request_id: str = "") -> dict[str, Any]:
     """AWS's error shape: ``errorMessage``, ``errorType``, ``requestId``, ``stackTrace``."""
-    frames = [f for f in traceback.format_tb(exc.__traceback__) if __file__ not in f]  # the user's frames only
-    payload: dict[str, Any] = {"errorMessage": str(exc), "errorType": type(exc).__name__}
-    if request_id is not None:
-        payload["requestId"] = request_id
-    payload["stackTrace"] = frames
-    return payload
+    if isinstance(exc, RuntimeFault):
+        return {
+            "errorMessage": exc.message,
+            "errorType": exc.error_type,
+            "requestId": request_id,
+            "stackTrace": exc.trace,
+        }
+    return {
+        "errorMessage": str(exc),
+        "errorType": type(exc).__name__,
+        "requestId": request_id,
+        "stackTrace": stack_trace(exc.__traceback__),
+    }
+
+
+def log_error(payload: dict[str, Any]) -> None:
+    """``[ERROR] Type: message`` and the trace, as the runtime writes it to the function's log."""
+    lines = [f"[ERROR] {payload['errorType']}: {payload['errorMessage']}", "Traceback (most recent call last):"]
+    for entry in payload["stackTrace"]:
+        lines.extend(entry.splitlines())
+    print("\n".join(lines), flush=True)
+
+
+def _json_default(value: Any) -> Any:
+    """Decimals (DynamoDB's numbers) become JSON numbers, as AWS's runtime encodes them."""
+    if type(value).__module__ == "decimal" and type(value).__name__ == "Decimal":
+        if value.is_nan():
+            return float("nan")
+        return int(value) if value == value.to_integral_value() else float(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def marshal(result: Any) -> tuple[bytes, str]:
+    """The response body and its content type: bytes as they are, anything else as JSON."""
+    if isinstance(result, bytes):
+        return result, "application/unknown"
+    try:
+        text = json.dumps(result, default=_json_default, ensure_ascii=ASCII_ONLY)
+    except Exception as exc:
+        raise RuntimeFault("Runtime.MarshalError", f"Unable to marshal response: {exc}") from None
+    return text.encode("utf-8", "surrogatepass"), "application/json"
+
+
+def unmarshal(body: bytes, content_type: str) -> Any:
+    """The event: parsed JSON, or the raw bytes when the invocation was not JSON."""
+    if content_type != "application/json":
+        return body
+    try:
+        return json.loads(body)
+    except Exception as exc:
+        raise RuntimeFault("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}") from None
 
 
 class RuntimeClient:
@@ -66,15 +134,33 @@ class RuntimeClient:
 
 
 def load_handler(spec: str) -> Any:
-    """``"package.module.function"`` -> the function (Lambda's ``_HANDLER`` format)."""
-    module_name, _, attr = spec.rpartition(".")
-    if not module_name:
-        raise ValueError(f"Bad handler {spec!r}: expected module.function")
-    module = importlib.import_module(module_name.replace("/", "."))
+    """``"package.module.function"`` -> the function (Lambda's ``_HANDLER`` format).
+
+    Failures raise :class:`RuntimeFault` with AWS's types and messages (``Runtime.ImportModuleError``
+    "Unable to import module 'app': No module named 'requests'", ...); an exception raised by the
+    module's own code at import is reported as itself.
+    """
+    try:
+        module_name, attr = spec.rsplit(".", 1)
+    except ValueError as exc:
+        raise RuntimeFault("Runtime.MalformedHandlerName", f"Bad handler '{spec}': {exc}") from None
+    if module_name.split(".")[0] in sys.builtin_module_names:
+        raise RuntimeFault(
+            "Runtime.BuiltInModuleConflict", f"Cannot use built-in module {module_name} as a handler module"
+        )
+    try:
+        module = importlib.import_module(module_name.replace("/", "."))
+    except ImportError as exc:
+        raise RuntimeFault("Runtime.ImportModuleError", f"Unable to import module '{module_name}': {exc}") from None
+    except SyntaxError as exc:
+        trace = [f'  File "{exc.filename}" Line {exc.lineno}\n    {exc.text}']
+        raise RuntimeFault(
+            "Runtime.UserCodeSyntaxError", f"Syntax error in module '{module_name}': {exc}", trace
+        ) from None
     try:
         return getattr(module, attr)
     except AttributeError:
-        raise AttributeError(f"Handler '{attr}' missing on module '{module_name}'") from None
+        raise RuntimeFault("Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'") from None
 
 
 def invoke(client: RuntimeClient, handler: Any) -> None:
@@ -100,25 +186,18 @@ def invoke(client: RuntimeClient, handler: Any) -> None:
     if "lambda-runtime-trace-id" in headers:
         os.environ["_X_AMZN_TRACE_ID"] = headers["lambda-runtime-trace-id"]
     try:
-        event = json.loads(body) if body else None
-        result = handler(event, context)
-        payload = json.dumps(result).encode()
+        event = unmarshal(body, headers.get("content-type", "application/json"))
+        payload, content_type = marshal(handler(event, context))
     except Exception as exc:
-        traceback.print_exc()
-        sys.stdout.flush()
+        error = error_payload(exc, request_id)
+        log_error(error)
         client.post_json(
-            f"/invocation/{request_id}/error",
-            error_payload(exc),
-            {
-                "Lambda-Runtime-Function-Error-Type": f"Runtime.{type(exc).__name__}"
-                if isinstance(exc, TypeError) and "JSON serializable" in str(exc)
-                else type(exc).__name__
-            },
+            f"/invocation/{request_id}/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]}
         )
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    client.request("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": "application/json"})
+    client.request("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": content_type})
 
 
 def main() -> None:
@@ -130,11 +209,9 @@ def main() -> None:
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except Exception as exc:
-        traceback.print_exc()
-        sys.stdout.flush()
-        client.post_json(
-            "/init/error", error_payload(exc), {"Lambda-Runtime-Function-Error-Type": f"Runtime.{type(exc).__name__}"}
-        )
+        error = error_payload(exc)
+        log_error(error)
+        client.post_json("/init/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]})
         sys.exit(1)
     while True:
         invoke(client, handler)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import ctypes
 import json
 import os
 import time
@@ -65,6 +66,8 @@ def crashy(event: dict[str, Any], context: Any) -> dict[str, Any]:
     if event.get("crash"):
         print("about to exit")
         os._exit(3)
+    if event.get("segfault"):
+        ctypes.string_at(0)  # reads address 0: SIGSEGV
     return {"pid": os.getpid()}
 
 
