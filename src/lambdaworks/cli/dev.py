@@ -32,7 +32,7 @@ def dev_command(
     poll: bool,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
-    from lambdaworks.local.invoker import Logs
+    from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
     project = load(project_dir, template, overrides)
@@ -79,7 +79,8 @@ def invoke_command(
 
     Logs go to stderr; the result (or AWS's error shape) to stdout. Exit status 1 on a function error.
     """
-    from lambdaworks.local.invoker import Invoker, Logs
+    from lambdaworks.local.invoker import Invoker
+    from lambdaworks.local.logs import Logs
 
     project = load(project_dir, template, overrides)
     if function not in project.functions:

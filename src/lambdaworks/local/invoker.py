@@ -5,28 +5,12 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import sys
 from collections.abc import Callable
-from typing import IO
 
 from lambdaworks.local.environment import Invocation, Outcome
+from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.project.model import Project
-
-
-class Logs:
-    """Function output and REPORT lines: prefixed per function on the console, JSON lines in a file."""
-
-    def __init__(self, stream: IO[str] | None = None, log_file: IO[str] | None = None) -> None:
-        self.stream = stream or sys.stdout
-        self.log_file = log_file
-
-    def line(self, function: str, text: str, **fields: object) -> None:
-        self.stream.write(f"[{function}] {text}\n")
-        self.stream.flush()
-        if self.log_file is not None:
-            self.log_file.write(json.dumps({"function": function, "message": text, **fields}) + "\n")
-            self.log_file.flush()
 
 
 class Invoker:

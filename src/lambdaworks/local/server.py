@@ -12,7 +12,8 @@ from pathlib import Path
 from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
-from lambdaworks.local.invoker import Invoker, Logs
+from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
 from lambdaworks.project import Project, ProjectError, load_project
 

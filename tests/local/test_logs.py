@@ -1,0 +1,65 @@
+"""The emulator's log lines: coloured per function on a terminal, plain when piped, JSON in a file."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+
+from lambdaworks.local.logs import Logs
+
+ANSI = re.compile(r"\x1b\[([0-9;]*)m")
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def styles(text: str) -> list[str]:
+    return ANSI.findall(text)
+
+
+def test_piped_output_is_plain_and_the_file_gets_json_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+    console, file = io.StringIO(), io.StringIO()
+    logs = Logs(console, file)
+    logs.line("Api", "START RequestId: 1 Version: $LATEST")
+    logs.line("Api", "[not markup] hello", request_id="1")
+    assert console.getvalue() == "[Api] START RequestId: 1 Version: $LATEST\n[Api] [not markup] hello\n"
+    assert [json.loads(line) for line in file.getvalue().splitlines()] == [
+        {"function": "Api", "message": "START RequestId: 1 Version: $LATEST"},
+        {"function": "Api", "message": "[not markup] hello", "request_id": "1"},
+    ]
+
+
+def test_terminal_output_is_coloured_per_function(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    terminal = Terminal()
+    logs = Logs(terminal)
+    logs.line("Api", "hello [b]not bold[/b]")
+    logs.line("Worker", "hello")
+    logs.line("Api", "REPORT RequestId: 1\tDuration: 1.00 ms")
+    logs.line("Worker", "[ERROR] ValueError: bad")
+    lines = terminal.getvalue().splitlines()
+    assert [" ".join(ANSI.sub("", line).split()) for line in lines] == [  # tabs become spaces on a terminal
+        "[Api] hello [b]not bold[/b]",  # output is never read as rich markup
+        "[Worker] hello",
+        "[Api] REPORT RequestId: 1 Duration: 1.00 ms",
+        "[Worker] [ERROR] ValueError: bad",
+    ]
+    api, worker = styles(lines[0])[0], styles(lines[1])[0]
+    assert api != worker  # each function its own colour
+    assert styles(lines[2])[0] == api  # and always the same one
+    assert "2" in styles(lines[2])[2].split(";")  # Lambda's own lines are dim
+    assert "31" in styles(lines[3])[2].split(";")  # errors are red
+
+
+def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    terminal = Terminal()
+    Logs(terminal).line("Api", "hello")
+    assert terminal.getvalue() == "[Api] hello\n"
