@@ -1,7 +1,10 @@
-"""A small asyncio HTTP/1.1 server on h11, shared by the gateway, the Invoke API and the Runtime API.
+"""A small asyncio HTTP/1.1 server on httptools (llhttp), shared by the gateway, the Invoke API and
+the Runtime API.
 
-Bodies are read whole (every API here has a payload limit); connections are kept alive; the
-header list keeps the client's spelling and order (API Gateway REST events preserve case).
+Bodies are read whole (every API here has a payload limit); connections are kept alive and
+pipelined requests answered in order; the header list keeps the client's spelling and order (API
+Gateway REST events preserve case). ``Expect: 100-continue`` is answered at once, so curl does
+not wait a second before sending a body. Each response goes out in one write, with TCP_NODELAY.
 """
 
 from __future__ import annotations
@@ -9,17 +12,20 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
+from typing import cast
 
-import h11
+import httptools
 
 MAX_BODY = 32 * 1024 * 1024
-_REASONS = {status.value: status.phrase.encode() for status in HTTPStatus}
+MAX_HEAD = 64 * 1024
+_REASONS = {status.value: status.phrase for status in HTTPStatus}
 
 
-@dataclass
+@dataclass(slots=True)
 class Request:
     """An HTTP request as received."""
 
@@ -46,7 +52,7 @@ class Request:
         return default
 
 
-@dataclass
+@dataclass(slots=True)
 class Response:
     """An HTTP response to send."""
 
@@ -62,88 +68,154 @@ def json_response(status: int, body: bytes, headers: list[tuple[str, str]] | Non
     return Response(status, [("Content-Type", "application/json"), *(headers or [])], body)
 
 
-async def _serve_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, handler: Handler) -> None:
-    connection = h11.Connection(h11.SERVER, max_incomplete_event_size=64 * 1024)
-    sock = writer.get_extra_info("socket")
-    if sock is not None:
-        with contextlib.suppress(OSError):
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-    peer = writer.get_extra_info("peername") or ("", 0)
-    local_port = (writer.get_extra_info("sockname") or ("", 0))[1]
-    try:
-        while True:
-            request = await _read_request(connection, reader, peer, local_port)
-            if request is None:
-                return
-            if isinstance(request, Response):
-                response = request
-            else:
-                try:
-                    response = await handler(request)
-                except Exception as exc:  # never drop a connection without an answer
-                    body = f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode()
-                    response = json_response(500, body)
-            headers = [(k, v) for k, v in response.headers if k.lower() not in ("content-length", "transfer-encoding")]
-            headers.append(("Content-Length", str(len(response.body))))
-            reason = _REASONS.get(response.status, b"")
-            out = [connection.send(h11.Response(status_code=response.status, headers=headers, reason=reason))]
-            if response.body:
-                out.append(connection.send(h11.Data(data=response.body)))
-            out.append(connection.send(h11.EndOfMessage()))
-            writer.write(b"".join(x for x in out if x))  # one write: no Nagle/delayed-ACK stall
-            await writer.drain()
-            if connection.our_state is h11.MUST_CLOSE:
-                return
-            connection.start_next_cycle()
-    except (ConnectionError, h11.RemoteProtocolError, asyncio.IncompleteReadError, asyncio.CancelledError):
-        return  # the peer went away, or we are shutting down (a pending long poll is cancelled)
-    finally:
-        with contextlib.suppress(Exception):
-            writer.close()
-
-
-async def _read_request(
-    connection: h11.Connection, reader: asyncio.StreamReader, peer: tuple[str, int], local_port: int
-) -> Request | Response | None:
-    head: h11.Request | None = None
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        event = connection.next_event()
-        if event is h11.NEED_DATA:
-            data = await reader.read(65536)
-            if not data and head is None:
-                return None
-            connection.receive_data(data)
+def encode_response(response: Response, keep_alive: bool = True) -> bytes:
+    """The response as bytes: status line, headers (those that could split the response are
+    dropped), our own Content-Length, the body."""
+    lines = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
+    for name, value in response.headers:
+        lowered = name.lower()
+        if lowered in ("content-length", "transfer-encoding", "connection"):
             continue
-        if isinstance(event, h11.ConnectionClosed):
-            return None
-        if isinstance(event, h11.Request):
-            head = event
-        elif isinstance(event, h11.Data):
-            size += len(event.data)
-            if size > MAX_BODY:
-                return json_response(413, b'{"message": "Request Entity Too Large"}', [("Connection", "close")])
-            chunks.append(bytes(event.data))
-        elif isinstance(event, h11.EndOfMessage):
-            assert head is not None
-            return Request(
-                method=head.method.decode(),
-                target=head.target.decode("latin-1"),
-                headers=[(k.decode("latin-1"), v.decode("latin-1")) for k, v in head.headers.raw_items()],
-                body=b"".join(chunks),
-                client=(str(peer[0]), int(peer[1])),
-                local_port=local_port,
+        if "\r" in name or "\n" in name or "\r" in value or "\n" in value or ":" in name:
+            continue
+        lines.append(f"{name}: {value}")
+    lines.append(f"Content-Length: {len(response.body)}")
+    if not keep_alive:
+        lines.append("Connection: close")
+    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+    return head + response.body if response.body else head
+
+
+class _Connection(asyncio.Protocol):
+    """One client connection: parses requests as bytes arrive, answers them in order."""
+
+    def __init__(self, handler: Handler) -> None:
+        self.handler = handler
+        self.parser = httptools.HttpRequestParser(self)
+        self.transport: asyncio.Transport | None = None
+        self.client: tuple[str, int] = ("", 0)
+        self.local_port = 0
+        self.pending: deque[tuple[Request | Response, bool]] = deque()
+        self.worker: asyncio.Task[None] | None = None
+        self.closing = False
+        self._reset()
+
+    def _reset(self) -> None:
+        self.url = b""
+        self.headers: list[tuple[str, str]] = []
+        self.head_size = 0
+        self.body: list[bytes] = []
+        self.body_size = 0
+        self.too_large = False
+
+    # -- asyncio.Protocol -----------------------------------------------------------------------
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
+        sock = transport.get_extra_info("socket")
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        peer = transport.get_extra_info("peername") or ("", 0)
+        self.client = (str(peer[0]), int(peer[1]))
+        self.local_port = int((transport.get_extra_info("sockname") or ("", 0))[1])
+
+    def data_received(self, data: bytes) -> None:
+        if self.closing:
+            return
+        try:
+            self.parser.feed_data(data)
+        except httptools.HttpParserUpgrade:
+            self._fail()
+        except httptools.HttpParserError:
+            self._fail()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.closing = True
+        self.pending.clear()  # a handler already running finishes; its answer has nowhere to go
+
+    # -- httptools callbacks --------------------------------------------------------------------
+
+    def on_message_begin(self) -> None:
+        self._reset()
+
+    def on_url(self, url: bytes) -> None:
+        self.url += url
+        self.head_size += len(url)
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        self.head_size += len(name) + len(value)
+        if self.head_size > MAX_HEAD:
+            raise httptools.HttpParserError("headers too large")
+        self.headers.append((name.decode("latin-1"), value.decode("latin-1")))
+
+    def on_headers_complete(self) -> None:
+        expect = next((v for k, v in self.headers if k.lower() == "expect"), None)
+        if expect is not None and expect.lower() == "100-continue" and self.transport is not None:
+            self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+
+    def on_body(self, body: bytes) -> None:
+        self.body_size += len(body)
+        if self.body_size > MAX_BODY:
+            self.too_large = True
+            self.body.clear()
+        elif not self.too_large:
+            self.body.append(body)
+
+    def on_message_complete(self) -> None:
+        keep_alive = bool(self.parser.should_keep_alive())
+        item: Request | Response
+        if self.too_large:
+            item, keep_alive = json_response(413, b'{"message": "Request Entity Too Large"}'), False
+        else:
+            item = Request(
+                method=self.parser.get_method().decode(),
+                target=self.url.decode("latin-1"),
+                headers=self.headers,
+                body=b"".join(self.body),
+                client=self.client,
+                local_port=self.local_port,
             )
+        self.pending.append((item, keep_alive))
+        if self.worker is None:
+            self.worker = asyncio.get_running_loop().create_task(self._answer())
+
+    # -- answering ------------------------------------------------------------------------------
+
+    async def _answer(self) -> None:
+        try:
+            while self.pending and not self.closing:
+                item, keep_alive = self.pending.popleft()
+                response = item if isinstance(item, Response) else await self._handle(item)
+                if self.closing or self.transport is None:
+                    return
+                self.transport.write(encode_response(response, keep_alive))  # one write: no Nagle stall
+                if not keep_alive:
+                    self.closing = True
+                    self.transport.close()
+        finally:
+            self.worker = None
+
+    async def _handle(self, request: Request) -> Response:
+        try:
+            return await self.handler(request)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # never drop a connection without an answer
+            body = f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode()
+            return json_response(500, body)
+
+    def _fail(self) -> None:
+        self.closing = True
+        if self.transport is not None:
+            self.transport.write(encode_response(json_response(400, b'{"message": "Bad Request"}'), keep_alive=False))
+            self.transport.close()
 
 
 async def serve(handler: Handler, sock: socket.socket) -> asyncio.Server:
     """Serve ``handler`` on an already bound, listening socket."""
-
-    async def on_connection(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        await _serve_connection(reader, writer, handler)
-
-    return await asyncio.start_server(on_connection, sock=sock)
+    loop = asyncio.get_running_loop()
+    return await loop.create_server(lambda: _Connection(handler), sock=sock)
 
 
 def bind(host: str, port: int) -> socket.socket:
