@@ -138,6 +138,20 @@ def test_request_over_the_payload_limit(emulator: LiveEmulator) -> None:
     assert status == 413
 
 
+def test_integration_timeout_is_a_504_and_the_function_runs_on(emulator: LiveEmulator) -> None:
+    """TimeoutInMillis: 300 on the route; the function sleeps 0.6 s and still finishes, as on AWS."""
+    started = time.monotonic()
+    status, _, body = request(emulator, "GET", "/v2/sleepy?seconds=0.6")
+    waited = time.monotonic() - started
+    assert (status, json.loads(body)) == (504, {"message": "Endpoint request timed out"})
+    assert 0.3 <= waited < 0.6
+    mark = len(emulator.lines)
+    report = emulator.wait_for("[Sleepy] REPORT RequestId", after=mark)
+    assert float(report.split("Duration: ")[1].split(" ms")[0]) >= 600
+    status, _, body = request(emulator, "GET", "/v2/sleepy?seconds=0")
+    assert status == 200  # the environment was released, not leaked
+
+
 def test_busy_port_is_an_actionable_error() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))

@@ -94,15 +94,15 @@ def test_route_tables_pick_api_and_payload(tmp_path: Path) -> None:
         routes = [
           "get /a",
           { route = "POST /b", api = "public" },
-          { route = "PUT /c", payload = "1.0" },
+          { route = "PUT /c", payload = "1.0", timeout_ms = 500 },
         ]
         """,
     )
     project = load_project(tmp_path)
-    assert [(r.method, r.path, r.api, r.kind, r.payload_version) for r in project.routes] == [
-        ("GET", "/a", "http", "http", "2.0"),
-        ("POST", "/b", "public", "rest", "1.0"),
-        ("PUT", "/c", "http", "http", "1.0"),
+    assert [(r.method, r.path, r.api, r.kind, r.payload_version, r.integration_timeout) for r in project.routes] == [
+        ("GET", "/a", "http", "http", "2.0", None),
+        ("POST", "/b", "public", "rest", "1.0", None),
+        ("PUT", "/c", "http", "http", "1.0", 0.5),
     ]
     assert project.apis["public"].stage == "v1"
     assert project.apis["public"].binary_media_types == ("image/png",)
@@ -143,6 +143,10 @@ def test_route_tables_pick_api_and_payload(tmp_path: Path) -> None:
         (
             "[functions.web]\ncode='src'\nhandler='a.b'\napi='rest'\nroutes=[{route='GET /x', payload='2.0'}]",
             r"REST APIs send 1.0",
+        ),
+        (
+            "[functions.web]\ncode='src'\nhandler='a.b'\napi='rest'\nroutes=[{route='GET /x', timeout_ms=29001}]",
+            r"routes\[0\].timeout_ms: 29001 is outside API Gateway's 50-29000 ms",
         ),
         ("[functions.web]\ncode='src'\nhandler='a.b'\nschedules=['every day']", r"schedules.Schedule1: expected 'rate"),
         ("[apis.x]\ntype='websocket'", r"apis.x.type: expected 'rest' or 'http'"),

@@ -8,11 +8,13 @@ malformed result is a 502 ``{"message": "Internal server error"}``. Unknown rout
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 from typing import Any
 
 from lambdaworks.local import events
+from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.pool import Throttled
@@ -66,12 +68,18 @@ class Gateway:
         payload = json.dumps(event).encode()
         if len(payload) > MAX_EVENT:
             return json_response(413, b'{"message":"Request Entity Too Large"}')
-        timeout = REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT
+        timeout = match.route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
+        invocation = self.invoker.invoke(match.route.function, payload, wait=QUEUE_WAIT)
         try:
-            outcome = await _with_timeout(self.invoker.invoke(match.route.function, payload, wait=QUEUE_WAIT), timeout)
+            if QUEUE_WAIT + INIT_TIMEOUT + self.project.functions[match.route.function].timeout < timeout:
+                outcome = await invocation  # the function's own limits end it first: no timer per request
+            else:  # on a gateway timeout the function runs on, as on AWS, and logs its REPORT
+                outcome = await asyncio.wait_for(
+                    asyncio.shield(self.invoker.keep(asyncio.ensure_future(invocation))), timeout
+                )
         except Throttled:
             return json_response(429, b'{"message":"Too Many Requests"}')
-        except TimeoutError:
+        except asyncio.TimeoutError:
             return json_response(504, b'{"message": "Endpoint request timed out"}')
         if outcome.failed:
             return json_response(502, INTERNAL)
@@ -188,12 +196,3 @@ class Gateway:
                 except ValueError:
                     return None
         return Response(status, headers, raw)
-
-
-async def _with_timeout(awaitable: Any, seconds: float) -> Any:
-    import asyncio
-
-    try:
-        return await asyncio.wait_for(awaitable, seconds)
-    except asyncio.TimeoutError:
-        raise TimeoutError from None

@@ -67,9 +67,13 @@ class Invoker:
                 on_done(outcome)
             return outcome
 
-        task = asyncio.create_task(run())
+        self.keep(asyncio.create_task(run()))
+
+    def keep(self, task: asyncio.Task[Outcome]) -> asyncio.Task[Outcome]:
+        """Hold ``task`` until it ends (the loop keeps only weak references), and cancel it on close."""
         self.background.add(task)
         task.add_done_callback(self.background.discard)
+        return task
 
     async def reload(self, project: Project, functions: set[str]) -> None:
         """Retire the environments of ``functions`` (all, if the project itself changed)."""

@@ -82,6 +82,7 @@ class Route:
     api: str
     kind: str
     payload_version: str = "1.0"
+    integration_timeout: float | None = None  # seconds (SAM TimeoutInMillis); None: the API's maximum
 
     @property
     def key(self) -> str:

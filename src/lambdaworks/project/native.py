@@ -73,7 +73,7 @@ FUNCTION_KEYS = (
 DEFAULT_KEYS = ("code", "runtime", "timeout", "memory", "env", "layers", "architecture", "api")
 TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
 API_KEYS = ("type", "stage", "binary_media_types")
-ROUTE_KEYS = ("route", "api", "payload")
+ROUTE_KEYS = ("route", "api", "payload", "timeout_ms")
 METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
@@ -276,7 +276,19 @@ class Config:
         payload = str(spec.get("payload", api.payload_version))
         if payload not in ("1.0", "2.0") or (api.kind == "rest" and payload != "1.0"):
             raise self.error(where, f"payload {payload!r}: REST APIs send 1.0; HTTP APIs 1.0 or 2.0")
-        return Route(method=method, path=path, function=function, api=api_name, kind=api.kind, payload_version=payload)
+        timeout = spec.get("timeout_ms")
+        limit = 29_000 if api.kind == "rest" else 30_000
+        if timeout is not None and not 50 <= self.typed(timeout, int, f"{where}.timeout_ms", "milliseconds") <= limit:
+            raise self.error(f"{where}.timeout_ms", f"{timeout} is outside API Gateway's 50-{limit} ms")
+        return Route(
+            method=method,
+            path=path,
+            function=function,
+            api=api_name,
+            kind=api.kind,
+            payload_version=payload,
+            integration_timeout=timeout / 1000 if timeout is not None else None,
+        )
 
     def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:
         where = f"functions.{function}.schedules"

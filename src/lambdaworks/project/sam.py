@@ -297,7 +297,18 @@ def route(
         if key in props:
             warnings.append(f"{function}.{event_name}: {key} is not emulated yet")
     payload = str(props.get("PayloadFormatVersion") or apis[api_name].payload_version)
-    return Route(method=method, path=path, function=function, api=str(api_name), kind=api_kind, payload_version=payload)
+    timeout = props.get("TimeoutInMillis")
+    if timeout is not None and not 50 <= int(timeout) <= (29_000 if kind == "Api" else 30_000):
+        raise TemplateError(f"event {event_name}: TimeoutInMillis {timeout} is outside 50-30000", resource=function)
+    return Route(
+        method=method,
+        path=path,
+        function=function,
+        api=str(api_name),
+        kind=api_kind,
+        payload_version=payload,
+        integration_timeout=int(timeout) / 1000 if timeout is not None else None,
+    )
 
 
 def layer_path(

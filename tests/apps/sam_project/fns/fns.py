@@ -58,7 +58,8 @@ def results(event: dict[str, Any], context: Any) -> Any:
 
 
 def sleepy(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    time.sleep(float(event.get("seconds", 0)))
+    seconds = (event.get("queryStringParameters") or {}).get("seconds") or event.get("seconds", 0)
+    time.sleep(float(seconds))
     return {"slept": event.get("seconds", 0), "pid": os.getpid()}
 
 
