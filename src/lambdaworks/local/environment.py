@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,8 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
             "PYTHONPATH": python_path,
             "PATH": path,
             "PYTHONUNBUFFERED": "1",
+            "AWS_SAM_LOCAL": "true",  # what `sam local` sets: code that checks it behaves the same here
+            "LAMBDAWORKS_LOCAL": "1",
         }
     )
     env.update(function.environment)
@@ -198,10 +200,11 @@ class Environment:
 
     # -- the Runtime API ------------------------------------------------------------------------
 
-    async def runtime_api(self, request: Request) -> Response:
+    def runtime_api(self, request: Request) -> Awaitable[Response] | Response:
+        """The Runtime API: results and errors are answered at once; ``next`` waits for work."""
         path = request.path
         if request.method == "GET" and path == NEXT:
-            return await self._next()
+            return self._next()
         if request.method == "POST" and path.startswith(PREFIX):
             request_id, _, action = path[len(PREFIX) :].partition("/")
             current = self.current

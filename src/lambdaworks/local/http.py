@@ -61,7 +61,9 @@ class Response:
     body: bytes = b""
 
 
-Handler = Callable[[Request], Awaitable[Response]]
+#: Answers a request: a coroutine function, or a plain function that returns a Response when it can
+#: answer at once (sent without creating a task) and an awaitable when it must wait.
+Handler = Callable[[Request], "Awaitable[Response] | Response"]
 
 
 def json_response(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -86,6 +88,10 @@ def encode_response(response: Response, keep_alive: bool = True) -> bytes:
     return head + response.body if response.body else head
 
 
+def _internal_error(exc: Exception) -> Response:
+    return json_response(500, f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode())
+
+
 class _Connection(asyncio.Protocol):
     """One client connection: parses requests as bytes arrive, answers them in order."""
 
@@ -95,8 +101,9 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] = ("", 0)
         self.local_port = 0
-        self.pending: deque[tuple[Request | Response, bool]] = deque()
+        self.pending: deque[tuple[Request | Response | Awaitable[Response], bool]] = deque()
         self.worker: asyncio.Task[None] | None = None
+        self.outbox: list[bytes] = []
         self.closing = False
         self._reset()
 
@@ -129,6 +136,10 @@ class _Connection(asyncio.Protocol):
             self._fail()
         except httptools.HttpParserError:
             self._fail()
+        if self.worker is None:
+            self._flush()
+        # else: answers given at once wait for the one in progress and leave with it, in one write
+        # (a pipelining runtime client's "202 for the result" and "here is the next event")
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True
@@ -176,9 +187,15 @@ class _Connection(asyncio.Protocol):
                 client=self.client,
                 local_port=self.local_port,
             )
-        self.pending.append((item, keep_alive))
-        if self.worker is None:
-            self.worker = asyncio.get_running_loop().create_task(self._answer())
+        if self.worker is not None:  # answers go out in order: queue behind the one in progress
+            self.pending.append((item, keep_alive))
+            return
+        answer = item if isinstance(item, Response) else self._call(item)
+        if isinstance(answer, Response):
+            self._write(answer, keep_alive)
+            return
+        self.pending.append((answer, keep_alive))
+        self.worker = asyncio.get_running_loop().create_task(self._answer())
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -186,24 +203,39 @@ class _Connection(asyncio.Protocol):
         try:
             while self.pending and not self.closing:
                 item, keep_alive = self.pending.popleft()
-                response = item if isinstance(item, Response) else await self._handle(item)
-                if self.closing or self.transport is None:
-                    return
-                self.transport.write(encode_response(response, keep_alive))  # one write: no Nagle stall
-                if not keep_alive:
-                    self.closing = True
-                    self.transport.close()
+                answer = self._call(item) if isinstance(item, Request) else item
+                self._write(answer if isinstance(answer, Response) else await self._finish(answer), keep_alive)
+                self._flush()
         finally:
             self.worker = None
 
-    async def _handle(self, request: Request) -> Response:
+    def _call(self, request: Request) -> Awaitable[Response] | Response:
         try:
-            return await self.handler(request)
+            return self.handler(request)
+        except Exception as exc:
+            return _internal_error(exc)
+
+    async def _finish(self, answer: Awaitable[Response]) -> Response:
+        try:
+            return await answer
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never drop a connection without an answer
-            body = f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode()
-            return json_response(500, body)
+            return _internal_error(exc)
+
+    def _write(self, response: Response, keep_alive: bool) -> None:
+        if self.closing or self.transport is None:
+            return  # the client went away; nobody to answer
+        self.outbox.append(encode_response(response, keep_alive))
+        if not keep_alive:
+            self._flush()
+            self.closing = True
+            self.transport.close()
+
+    def _flush(self) -> None:
+        if self.outbox and self.transport is not None and not self.transport.is_closing():
+            self.transport.write(b"".join(self.outbox))  # one write: no Nagle stall, one wake-up
+        self.outbox.clear()
 
     def _fail(self) -> None:
         self.closing = True

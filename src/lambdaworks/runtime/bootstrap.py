@@ -21,7 +21,10 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import Any
 
+    Response = tuple[int, dict[str, str], bytes]
+
 BASE = "/2018-06-01/runtime"
+NEXT = "/invocation/next"
 
 
 #: Python runtimes whose JSON keeps non-ASCII characters as they are (AWS's client does the same).
@@ -133,25 +136,34 @@ class RuntimeClient:
     def request(
         self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, str], bytes]:
+        """One request, one response."""
+        return self.exchange([self.message(method, path, body, headers)])[0]
+
+    def message(
+        self, method: str, path: str, body: bytes | None = None, headers: dict[str, str] | None = None
+    ) -> bytes:
         head = f"{method} {BASE}{path} HTTP/1.1\r\nHost: {self.host}\r\n"
         for name, value in (headers or {}).items():
             head += f"{name}: {value}\r\n"
         if body is not None:
             head += f"Content-Length: {len(body)}\r\n"
-        message = (head + "\r\n").encode("latin-1") + (body or b"")
+        return (head + "\r\n").encode("latin-1") + (body or b"")
+
+    def exchange(self, messages: list[bytes]) -> list[tuple[int, dict[str, str], bytes]]:
+        """Send ``messages`` in one write (HTTP/1.1 pipelining) and read their responses in order."""
         for attempt in (1, 2):
             sock = self.sock if self.sock is not None else self.connect()
             try:
-                sock.sendall(message)
-                status, response_headers, response_body = self._response(sock)
+                sock.sendall(b"".join(messages))
+                responses = [self._response(sock) for _ in messages]
             except (ConnectionError, OSError):
                 self.close()
                 if attempt == 2:
                     raise
                 continue  # the emulator restarted its side: reconnect once
-            if response_headers.get("connection", "").lower() == "close":
+            if any(headers.get("connection", "").lower() == "close" for _, headers, _ in responses):
                 self.close()
-            return status, response_headers, response_body
+            return responses
         raise ConnectionError("unreachable")  # pragma: no cover
 
     def _fill(self, sock: socket.socket) -> None:
@@ -226,9 +238,13 @@ def load_handler(spec: str) -> Any:
         raise RuntimeFault("Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'") from None
 
 
-def invoke(client: RuntimeClient, handler: Any) -> None:
-    """Fetch one invocation, run it, report the outcome."""
-    _, headers, body = client.request("GET", "/invocation/next")
+def invoke(client: RuntimeClient, handler: Any, invocation: Response, pipelined: bool) -> Response:
+    """Run one invocation, report its outcome, and return the next one (``GET /next``'s response).
+
+    ``pipelined`` sends the outcome and the next ``GET`` in one write: one wake-up per invocation
+    instead of two. The emulator asks for it (``LAMBDAWORKS_LOCAL``); on AWS the client waits.
+    """
+    _, headers, body = invocation
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     context = LambdaContext(
         function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "function"),
@@ -254,13 +270,20 @@ def invoke(client: RuntimeClient, handler: Any) -> None:
     except Exception as exc:
         error = error_payload(exc, request_id)
         log_error(error)
-        client.post_json(
-            f"/invocation/{request_id}/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]}
+        outcome = client.message(
+            "POST",
+            f"/invocation/{request_id}/error",
+            json.dumps(error).encode(),
+            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]},
         )
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    client.request("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": content_type})
+    else:
+        sys.stdout.flush()
+        sys.stderr.flush()
+        outcome = client.message("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": content_type})
+    if pipelined:
+        return client.exchange([outcome, client.message("GET", NEXT)])[1]
+    client.exchange([outcome])
+    return client.request("GET", NEXT)
 
 
 def main() -> None:
@@ -276,8 +299,10 @@ def main() -> None:
         log_error(error)
         client.post_json("/init/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]})
         sys.exit(1)
+    pipelined = os.environ.get("LAMBDAWORKS_LOCAL") == "1"
+    invocation = client.request("GET", NEXT)
     while True:
-        invoke(client, handler)
+        invocation = invoke(client, handler, invocation, pipelined)
 
 
 if __name__ == "__main__":
