@@ -119,6 +119,8 @@ class RuntimeClient:
         self.host = address
         self.sock: socket.socket | None = None
         self.buffer = bytearray()
+        self.chunk = bytearray(262144)
+        self.view = memoryview(self.chunk)
 
     def connect(self) -> socket.socket:
         self.close()
@@ -167,10 +169,11 @@ class RuntimeClient:
         raise ConnectionError("unreachable")  # pragma: no cover
 
     def _fill(self, sock: socket.socket) -> None:
-        chunk = sock.recv(262144)
-        if not chunk:
+        # into one reused buffer: recv(256 KB) would map and unmap fresh memory on every call
+        size = sock.recv_into(self.chunk)
+        if not size:
             raise ConnectionError("the Runtime API closed the connection")
-        self.buffer += chunk
+        self.buffer += self.view[:size]
 
     def _until(self, sock: socket.socket, marker: bytes) -> bytes:
         while (end := self.buffer.find(marker)) < 0:
