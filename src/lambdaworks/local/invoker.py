@@ -50,8 +50,13 @@ class Invoker:
         )
         if outcome.init_duration_ms is not None:
             report += f"\tInit Duration: {outcome.init_duration_ms:.2f} ms"
-        self.logs.line(name, f"END RequestId: {outcome.request_id}")
-        self.logs.line(name, report, request_id=outcome.request_id, duration_ms=round(outcome.duration_ms, 3))
+        self.logs.lines(
+            name,
+            [
+                (f"END RequestId: {outcome.request_id}", {}),
+                (report, {"request_id": outcome.request_id, "duration_ms": round(outcome.duration_ms, 3)}),
+            ],
+        )
         outcome.logs = (
             f"START RequestId: {invocation.request_id} Version: $LATEST\n{outcome.logs}"
             f"END RequestId: {outcome.request_id}\n{report}\n"

@@ -42,13 +42,22 @@ class Logs:
 
     def line(self, function: str, text: str, **fields: object) -> None:
         """One line of ``function``'s log; ``fields`` go to the JSON log file only."""
+        self.lines(function, [(text, fields)])
+
+    def lines(self, function: str, entries: list[tuple[str, dict[str, object]]]) -> None:
+        """Several lines of ``function``'s log, written (and flushed) together."""
         if self.console is None:
-            self.stream.write(f"[{function}] {text}\n")
+            self.stream.write("".join(f"[{function}] {text}\n" for text, _ in entries))
             self.stream.flush()
         else:
-            self._styled(function, text)
+            for text, _ in entries:
+                self._styled(function, text)
         if self.log_file is not None:
-            self.log_file.write(json.dumps({"function": function, "message": text, **fields}) + "\n")
+            self.log_file.write(
+                "".join(
+                    json.dumps({"function": function, "message": text, **fields}) + "\n" for text, fields in entries
+                )
+            )
             self.log_file.flush()
 
     def _styled(self, function: str, text: str) -> None:

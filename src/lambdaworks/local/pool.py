@@ -32,6 +32,7 @@ class FunctionPool:
         self.idle: list[Environment] = []
         self.busy: set[Environment] = set()
         self.freed = asyncio.Condition()
+        self.waiting = 0  # callers queued for an environment (the gateway's bounded wait)
         self.generation = 0
 
     @property
@@ -62,10 +63,13 @@ class FunctionPool:
             if remaining <= 0:
                 raise Throttled(self.function.name, self.function.concurrency)
             async with self.freed:
+                self.waiting += 1
                 try:
                     await asyncio.wait_for(self.freed.wait(), remaining)
                 except asyncio.TimeoutError:
                     raise Throttled(self.function.name, self.function.concurrency) from None
+                finally:
+                    self.waiting -= 1
 
     async def release(self, env: Environment, generation: int) -> None:
         self.busy.discard(env)
@@ -73,8 +77,9 @@ class FunctionPool:
             self.idle.append(env)
         else:
             await env.kill("retired")
-        async with self.freed:
-            self.freed.notify()
+        if self.waiting:  # the warm path takes no lock: only a throttled caller needs waking
+            async with self.freed:
+                self.freed.notify()
 
     async def invoke(self, invocation: Invocation, wait: float = 0.0) -> Outcome:
         generation = self.generation
