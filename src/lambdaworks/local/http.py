@@ -70,9 +70,9 @@ def json_response(status: int, body: bytes, headers: list[tuple[str, str]] | Non
     return Response(status, [("Content-Type", "application/json"), *(headers or [])], body)
 
 
-def encode_response(response: Response, keep_alive: bool = True) -> bytes:
+def encode_response(response: Response, keep_alive: bool = True, head: bool = False) -> bytes:
     """The response as bytes: status line, headers (those that could split the response are
-    dropped), our own Content-Length, the body."""
+    dropped), our own Content-Length, the body (not for ``head``: the answer to a HEAD request)."""
     lines = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
     for name, value in response.headers:
         lowered = name.lower()
@@ -84,8 +84,8 @@ def encode_response(response: Response, keep_alive: bool = True) -> bytes:
     lines.append(f"Content-Length: {len(response.body)}")
     if not keep_alive:
         lines.append("Connection: close")
-    head = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
-    return head + response.body if response.body else head
+    start = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1", "replace")
+    return start + response.body if response.body and not head else start
 
 
 def _internal_error(exc: Exception) -> Response:
@@ -101,7 +101,7 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] = ("", 0)
         self.local_port = 0
-        self.pending: deque[tuple[Request | Response | Awaitable[Response], bool]] = deque()
+        self.pending: deque[tuple[Request | Response | Awaitable[Response], bool, bool]] = deque()
         self.worker: asyncio.Task[None] | None = None
         self.outbox: list[bytes] = []
         self.closing = False
@@ -187,14 +187,15 @@ class _Connection(asyncio.Protocol):
                 client=self.client,
                 local_port=self.local_port,
             )
+        head = isinstance(item, Request) and item.method == "HEAD"
         if self.worker is not None:  # answers go out in order: queue behind the one in progress
-            self.pending.append((item, keep_alive))
+            self.pending.append((item, keep_alive, head))
             return
         answer = item if isinstance(item, Response) else self._call(item)
         if isinstance(answer, Response):
-            self._write(answer, keep_alive)
+            self._write(answer, keep_alive, head)
             return
-        self.pending.append((answer, keep_alive))
+        self.pending.append((answer, keep_alive, head))
         self.worker = asyncio.get_running_loop().create_task(self._answer())
 
     # -- answering ------------------------------------------------------------------------------
@@ -202,9 +203,9 @@ class _Connection(asyncio.Protocol):
     async def _answer(self) -> None:
         try:
             while self.pending and not self.closing:
-                item, keep_alive = self.pending.popleft()
+                item, keep_alive, head = self.pending.popleft()
                 answer = self._call(item) if isinstance(item, Request) else item
-                self._write(answer if isinstance(answer, Response) else await self._finish(answer), keep_alive)
+                self._write(answer if isinstance(answer, Response) else await self._finish(answer), keep_alive, head)
                 self._flush()
         finally:
             self.worker = None
@@ -223,10 +224,10 @@ class _Connection(asyncio.Protocol):
         except Exception as exc:  # never drop a connection without an answer
             return _internal_error(exc)
 
-    def _write(self, response: Response, keep_alive: bool) -> None:
+    def _write(self, response: Response, keep_alive: bool, head: bool = False) -> None:
         if self.closing or self.transport is None:
             return  # the client went away; nobody to answer
-        self.outbox.append(encode_response(response, keep_alive))
+        self.outbox.append(encode_response(response, keep_alive, head))
         if not keep_alive:
             self._flush()
             self.closing = True
