@@ -27,6 +27,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
 from lambdaworks.runtime.events.base import normalise_base_path
+from lambdaworks.runtime.types import find_header
 
 __all__ = [
     "HTTP_SOURCES",
@@ -124,13 +125,6 @@ def cookie_list(cookies: Mapping[str, str] | Iterable[str] | None) -> list[str]:
     return list(cookies)
 
 
-def _content_type(pairs: list[tuple[str, str]]) -> str | None:
-    for key, value in pairs:
-        if key.lower() == "content-type":
-            return value
-    return None
-
-
 def _split_path(path: str, query: QueryIn) -> tuple[str, QueryIn]:
     """``(path, query)``: the path percent-encoded as a client sends it (``%`` kept), and an inline
     ``?query`` used when no ``query`` was given."""
@@ -203,7 +197,7 @@ def apigw_v1_event(
     multi_query: dict[str, list[str]] = {}
     for key, value in qpairs:
         multi_query.setdefault(key, []).append(value)
-    body_text, is_b64 = body_field(body, _content_type(pairs), binary)
+    body_text, is_b64 = body_field(body, find_header(pairs, "content-type"), binary)
     resource, params = _proxy_params(path, resource, path_parameters)
     event_path = base_path + path
     request_time, epoch = _times()
@@ -406,7 +400,7 @@ def alb_event(
     for part in filter(None, raw_query.split("&")):
         key, _, value = part.partition("=")
         encoded_pairs.append((key, value))
-    body_text, is_b64 = body_field(body, _content_type(pairs), binary)
+    body_text, is_b64 = body_field(body, find_header(pairs, "content-type"), binary)
     event: dict[str, Any] = {
         "requestContext": {
             "elb": {

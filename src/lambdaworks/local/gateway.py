@@ -21,6 +21,7 @@ from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
 from lambdaworks.project.model import Api, Project
 from lambdaworks.runtime.encoding import is_text_media_type
+from lambdaworks.runtime.types import find_header
 
 MAX_EVENT = 6 * 1024 * 1024
 REST_TIMEOUT = 29.0
@@ -186,7 +187,7 @@ class Gateway:
             decode = True
             if api.kind == "rest":  # only when the client accepts a binary type, or the response is one
                 accept = (request.header("accept") or "").split(",")[0]
-                content_type = next((v for k, v in headers if k.lower() == "content-type"), None)
+                content_type = find_header(headers, "content-type")
                 decode = media_matches(accept, api.binary_media_types) or media_matches(
                     content_type, api.binary_media_types
                 )

@@ -20,6 +20,8 @@ from typing import cast
 
 import httptools
 
+from lambdaworks.runtime.types import find_header
+
 MAX_BODY = 32 * 1024 * 1024
 MAX_HEAD = 64 * 1024
 _REASONS = {status.value: status.phrase for status in HTTPStatus}
@@ -45,11 +47,7 @@ class Request:
         return self.target.split("?", 1)[1] if "?" in self.target else ""
 
     def header(self, name: str, default: str | None = None) -> str | None:
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
+        return find_header(self.headers, name, default)
 
 
 @dataclass(slots=True)
@@ -161,7 +159,7 @@ class _Connection(asyncio.Protocol):
         self.headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
-        expect = next((v for k, v in self.headers if k.lower() == "expect"), None)
+        expect = find_header(self.headers, "expect")
         if expect is not None and expect.lower() == "100-continue" and self.transport is not None:
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
     from typing import Any
 
     Event = dict[str, Any]
@@ -18,6 +18,15 @@ if TYPE_CHECKING:
     Headers = list[tuple[str, str]]
     LambdaHandler = Callable[[Any, Any], Any]
     EventHandler = Callable[[Any, Any], Any]
+
+
+def find_header(headers: Iterable[tuple[str, str]], name: str, default: str | None = None) -> str | None:
+    """The first value of header ``name`` (case-insensitive) in ``(name, value)`` pairs, or ``default``."""
+    name = name.lower()
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return default
 
 
 class HttpRequest:
@@ -78,11 +87,7 @@ class HttpRequest:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return the first value of header ``name`` (case-insensitive), or ``default``."""
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
+        return find_header(self.headers, name, default)
 
     def __repr__(self) -> str:
         return f"<HttpRequest {self.method} {self.root_path}{self.path}?{self.query} from {self.source}>"
@@ -100,11 +105,7 @@ class HttpResponse:
 
     def header(self, name: str, default: str | None = None) -> str | None:
         """Return the first value of header ``name`` (case-insensitive), or ``default``."""
-        name = name.lower()
-        for key, value in self.headers:
-            if key.lower() == name:
-                return value
-        return default
+        return find_header(self.headers, name, default)
 
     def __repr__(self) -> str:
         return f"<HttpResponse {self.status} {len(self.body)} bytes>"

@@ -14,6 +14,7 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 from lambdaworks.runtime.context import LambdaContext
+from lambdaworks.runtime.types import find_header
 from lambdaworks.testing.events import BodyIn, HeadersIn, QueryIn, make_http_event
 
 
@@ -129,7 +130,7 @@ class LambdaClient:
         header_list = list(headers.items()) if isinstance(headers, Mapping) else list(headers or [])
         if json is not None:
             body = jsonlib.dumps(json)
-            if not any(k.lower() == "content-type" for k, _ in header_list):
+            if find_header(header_list, "content-type") is None:
                 header_list.append(("Content-Type", "application/json"))
         options = {**self.event_defaults, **event_options}
         event = make_http_event(
