@@ -5,8 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -14,6 +15,8 @@ from lambdaworks.cli.loading import TargetError, load_target
 from lambdaworks.runtime import Handler, LambdaContext, LambdaworksRuntimeError, detect_interface, handler
 from lambdaworks.testing.client import decode_result
 from lambdaworks.testing.events import HTTP_SOURCES, make_http_event
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 def as_handler(obj: Any, wrap: bool) -> Any:
@@ -50,6 +53,22 @@ def http_event(
     return make_http_event(source, method, path, **options)
 
 
+def http_event_options(command: F) -> F:
+    """``-X``, ``--path``, ``-H``, ``-d``, ``--stage``, ``--base-path``: what :func:`http_event` takes."""
+    for option in reversed(
+        (
+            click.option("-X", "--method", default="GET", show_default=True, help="HTTP method."),
+            click.option("--path", default="/", show_default=True, help="Request path, optionally with ?query."),
+            click.option("-H", "--header", "headers", multiple=True, help="Request header 'Name: value' (repeatable)."),
+            click.option("-d", "--data", help="Request body."),
+            click.option("--stage", help="API stage (REST default Prod, HTTP API $default)."),
+            click.option("--base-path", default="", help="Custom-domain base path the request came through."),
+        )
+    ):
+        command = option(command)
+    return command
+
+
 @click.command("call")
 @click.argument("target")
 @click.option(
@@ -65,12 +84,7 @@ def http_event(
     show_default=True,
     help="HTTP event source to build.",
 )
-@click.option("-X", "--method", default="GET", show_default=True)
-@click.option("--path", default="/", show_default=True, help="Request path, optionally with ?query.")
-@click.option("-H", "--header", "headers", multiple=True, help="Request header 'Name: value' (repeatable).")
-@click.option("-d", "--data", help="Request body.")
-@click.option("--stage", help="API stage (REST default Prod, HTTP API $default).")
-@click.option("--base-path", default="", help="Custom-domain base path the request came through.")
+@http_event_options
 @click.option("--timeout", type=float, default=3.0, show_default=True, help="Seconds in the context's deadline.")
 @click.option(
     "--wrap/--no-wrap",

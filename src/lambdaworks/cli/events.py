@@ -7,7 +7,7 @@ from typing import Any
 
 import click
 
-from lambdaworks.cli.call import http_event
+from lambdaworks.cli.call import http_event, http_event_options
 from lambdaworks.testing.events import HTTP_SOURCES, OTHER_SOURCES, make_event
 
 
@@ -25,12 +25,7 @@ def list_command() -> None:
 
 @events_group.command("generate")
 @click.argument("source", type=click.Choice(HTTP_SOURCES + OTHER_SOURCES + ("rest",)))
-@click.option("-X", "--method", default="GET", show_default=True, help="HTTP sources: method.")
-@click.option("--path", default="/", show_default=True, help="HTTP sources: path, optionally with ?query.")
-@click.option("-H", "--header", "headers", multiple=True, help="HTTP sources: header 'Name: value'.")
-@click.option("-d", "--data", help="HTTP sources: body.")
-@click.option("--stage", help="HTTP sources: API stage.")
-@click.option("--base-path", default="", help="HTTP sources: custom-domain base path.")
+@http_event_options
 @click.option("--body", "bodies", multiple=True, help="sqs: message bodies (repeatable).")
 @click.option("--bucket", default="example-bucket", show_default=True, help="s3: bucket.")
 @click.option("--key", default="uploads/file.txt", show_default=True, help="s3: object key.")
