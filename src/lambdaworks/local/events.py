@@ -139,6 +139,19 @@ def _times() -> tuple[str, int]:
     return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)), int(now * 1000)
 
 
+def _front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, list[tuple[str, str]]]:
+    """The host the request came to (a custom domain behind a base path, else execute-api) and the
+    headers API Gateway adds to every request, in REST's spelling."""
+    host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
+    return host, [
+        ("Host", host),
+        ("User-Agent", USER_AGENT),
+        ("X-Forwarded-For", source_ip),
+        ("X-Forwarded-Port", "443"),
+        ("X-Forwarded-Proto", "https"),
+    ]
+
+
 def _proxy_params(
     path: str, resource: str | None, path_parameters: Mapping[str, str] | None
 ) -> tuple[str, dict[str, str] | None]:
@@ -174,14 +187,7 @@ def apigw_v1_event(
     """A REST API proxy event. With ``base_path`` the request came through a custom domain."""
     path, query = _split_path(path, query)
     base_path = normalise_base_path(base_path)
-    host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
-    pairs = [
-        ("Host", host),
-        ("User-Agent", USER_AGENT),
-        ("X-Forwarded-For", source_ip),
-        ("X-Forwarded-Port", "443"),
-        ("X-Forwarded-Proto", "https"),
-    ]
+    host, pairs = _front_door(domain, base_path, source_ip)
     given = header_pairs(headers)
     given_names = {k.lower() for k, _ in given}
     pairs = [p for p in pairs if p[0].lower() not in given_names] + given
@@ -286,14 +292,8 @@ def apigw_v2_event(
         route_key = "ANY /{proxy+}" if base_path and path != "/" else "$default"
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
-    host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
-    pairs = [
-        ("host", host),
-        ("user-agent", USER_AGENT),
-        ("x-forwarded-for", source_ip),
-        ("x-forwarded-port", "443"),
-        ("x-forwarded-proto", "https"),
-    ]
+    host, front = _front_door(domain, base_path, source_ip)
+    pairs = [(k.lower(), v) for k, v in front]  # HTTP APIs send every header name in lower case
     given = [(k.lower(), v) for k, v in header_pairs(headers)]
     cookie_values = cookie_list(cookies)
     for key, value in given:
