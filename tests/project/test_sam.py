@@ -266,6 +266,11 @@ def test_conditional_function_is_left_out(tmp_path: Path) -> None:
             " Events: {E: {Type: HttpApi, Properties: {ApiId: Missing}}}}}}",
             "names API Missing",
         ),
+        (
+            "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"
+            " Events: {E: {Type: Api, Properties: {Path: /x, Method: GET, TimeoutInMillis: 29001}}}}}}",
+            "event E: TimeoutInMillis 29001 is outside API Gateway's 50-29000 ms",
+        ),
         ("Outputs: {}", "no Resources section"),
         ("Resources: [unclosed", "cannot parse"),
     ],

@@ -17,6 +17,18 @@ DEFAULT_MEMORY = 128
 DEFAULT_CONCURRENCY = 10
 
 
+#: API Gateway's bounds on a route's integration timeout, in milliseconds, by API kind.
+INTEGRATION_TIMEOUT_MS = {"rest": (50, 29_000), "http": (50, 30_000)}
+
+
+def integration_timeout(ms: int, kind: str) -> float:
+    """A route's integration timeout of ``ms`` in seconds; ValueError when API Gateway would refuse it."""
+    low, high = INTEGRATION_TIMEOUT_MS[kind]
+    if not low <= ms <= high:
+        raise ValueError(f"{ms} is outside API Gateway's {low}-{high} ms")
+    return ms / 1000
+
+
 def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
     """A read-only mapping (dataclasses here are frozen all the way down)."""
     return MappingProxyType(dict(values or {}))

@@ -43,6 +43,7 @@ from lambdaworks.project.model import (
     Project,
     Route,
     frozen_map,
+    integration_timeout,
 )
 
 if sys.version_info >= (3, 11):
@@ -276,10 +277,13 @@ class Config:
         payload = str(spec.get("payload", api.payload_version))
         if payload not in ("1.0", "2.0") or (api.kind == "rest" and payload != "1.0"):
             raise self.error(where, f"payload {payload!r}: REST APIs send 1.0; HTTP APIs 1.0 or 2.0")
-        timeout = spec.get("timeout_ms")
-        limit = 29_000 if api.kind == "rest" else 30_000
-        if timeout is not None and not 50 <= self.typed(timeout, int, f"{where}.timeout_ms", "milliseconds") <= limit:
-            raise self.error(f"{where}.timeout_ms", f"{timeout} is outside API Gateway's 50-{limit} ms")
+        timeout = None
+        if "timeout_ms" in spec:
+            ms = self.typed(spec["timeout_ms"], int, f"{where}.timeout_ms", "milliseconds")
+            try:
+                timeout = integration_timeout(ms, api.kind)
+            except ValueError as exc:
+                raise self.error(f"{where}.timeout_ms", str(exc)) from None
         return Route(
             method=method,
             path=path,
@@ -287,7 +291,7 @@ class Config:
             api=api_name,
             kind=api.kind,
             payload_version=payload,
-            integration_timeout=timeout / 1000 if timeout is not None else None,
+            integration_timeout=timeout,
         )
 
     def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:

@@ -24,6 +24,7 @@ from lambdaworks.project.model import (
     Project,
     Route,
     frozen_map,
+    integration_timeout,
 )
 from lambdaworks.project.yaml_loader import load_yaml
 
@@ -297,9 +298,12 @@ def route(
         if key in props:
             warnings.append(f"{function}.{event_name}: {key} is not emulated yet")
     payload = str(props.get("PayloadFormatVersion") or apis[api_name].payload_version)
-    timeout = props.get("TimeoutInMillis")
-    if timeout is not None and not 50 <= int(timeout) <= (29_000 if kind == "Api" else 30_000):
-        raise TemplateError(f"event {event_name}: TimeoutInMillis {timeout} is outside 50-30000", resource=function)
+    timeout = None
+    if props.get("TimeoutInMillis") is not None:
+        try:
+            timeout = integration_timeout(int(props["TimeoutInMillis"]), api_kind)
+        except ValueError as exc:
+            raise TemplateError(f"event {event_name}: TimeoutInMillis {exc}", resource=function) from None
     return Route(
         method=method,
         path=path,
@@ -307,7 +311,7 @@ def route(
         api=str(api_name),
         kind=api_kind,
         payload_version=payload,
-        integration_timeout=int(timeout) / 1000 if timeout is not None else None,
+        integration_timeout=timeout,
     )
 
 
