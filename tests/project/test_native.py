@@ -45,6 +45,12 @@ def test_native_example_is_the_sam_example(overrides: dict[str, str]) -> None:
     assert native.warnings == ("hello.Nightly: Schedule events are not triggered by this version of the emulator",)
 
 
+def test_pyproject_errors_name_the_tool_table(tmp_path: Path) -> None:
+    write(tmp_path, "[tool.lambdaworks.function.web]\ncode = 'src'\n", name="pyproject.toml")
+    with pytest.raises(ConfigError, match=r"pyproject\.toml: tool\.lambdaworks: unknown key 'function'"):
+        load_project(tmp_path)
+
+
 def test_pyproject_tool_table(tmp_path: Path) -> None:
     write(
         tmp_path,
@@ -151,7 +157,7 @@ def test_route_tables_pick_api_and_payload(tmp_path: Path) -> None:
         ("[functions.web]\ncode='src'\nhandler='a.b'\nschedules=['every day']", r"schedules.Schedule1: expected 'rate"),
         ("[apis.x]\ntype='websocket'", r"apis.x.type: expected 'rest' or 'http'"),
         ("[layers]\nx='missing'", r"layers.x: missing is not a folder"),
-        ("[function.web]\ncode='src'", r"unknown key 'function' \(did you mean 'functions'\?\)"),
+        ("[function.web]\ncode='src'", r"toml: unknown key 'function' \(did you mean 'functions'\?\)"),
         ("[parameters]\nStage='dev'", r"functions: no functions"),
         ("functions = [", r"cannot parse"),
         ("[functions.web]\ncode='src'\nhandler='a.b'\nenv={X=['a']}", r"functions.web.env.X: expected a string"),

@@ -116,7 +116,9 @@ class Config:
         self.prefix = "tool.lambdaworks." if path.name == "pyproject.toml" else ""
 
     def error(self, where: str, message: str) -> ConfigError:
-        return ConfigError(f"{self.prefix}{where}: {message}", path=self.path)
+        """An error at key ``where`` ("" for the top table), located as the file spells it."""
+        location = f"{self.prefix}{where}".rstrip(".")
+        return ConfigError(f"{location}: {message}" if location else message, path=self.path)
 
     def table(self, value: Any, where: str, keys: tuple[str, ...] | None = None) -> dict[str, Any]:
         """``value`` checked to be a table, whose keys (when ``keys`` is given) are all known."""
@@ -135,7 +137,7 @@ class Config:
         return value
 
     def load(self, config: dict[str, Any]) -> Project:
-        self.table(config, "config" if not self.prefix else "tool.lambdaworks", TOP_KEYS)
+        self.table(config, "", TOP_KEYS)
         self.resolver.parameters = self.parameters(config.get("parameters", {}))
         layers = self.layers(config.get("layers", {}))
         apis = {**IMPLICIT_APIS, **self.apis(config.get("apis", {}))}
