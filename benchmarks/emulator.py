@@ -181,7 +181,6 @@ def edit_to_new_code(server: Server, folder: Path, limit: float = 5.0) -> tuple[
     failures = 0
     seen: list[float] = []
     stop = threading.Event()
-    saved = 0.0
 
     def client() -> None:
         nonlocal failures

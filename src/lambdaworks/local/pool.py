@@ -39,8 +39,8 @@ class FunctionPool:
     def size(self) -> int:
         return len(self.idle) + len(self.busy)
 
-    async def acquire(self, wait: float = 0.0) -> tuple[Environment, bool]:
-        """``(environment, cold)``; raises :class:`Throttled`."""
+    async def acquire(self, wait: float = 0.0) -> Environment:
+        """A warm environment, else a new one; raises :class:`Throttled`."""
         loop = asyncio.get_running_loop()
         deadline = loop.time() + wait
         while True:
@@ -48,7 +48,7 @@ class FunctionPool:
                 env = self.idle.pop()
                 if env.alive:
                     self.busy.add(env)
-                    return env, False
+                    return env
                 await env.kill()
             if self.size < self.function.concurrency:
                 env = Environment(self.function, self.on_output)
@@ -58,7 +58,7 @@ class FunctionPool:
                 except BaseException:
                     self.busy.discard(env)
                     raise
-                return env, True
+                return env
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise Throttled(self.function.name, self.function.concurrency)
@@ -83,7 +83,7 @@ class FunctionPool:
 
     async def invoke(self, invocation: Invocation, wait: float = 0.0) -> Outcome:
         generation = self.generation
-        env, _cold = await self.acquire(wait)
+        env = await self.acquire(wait)
         try:
             return await env.invoke(invocation)
         finally:
