@@ -21,11 +21,9 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, json_response, serve
-from lambdaworks.project.model import Function
+from lambdaworks.project.model import REGION, Function, function_arn
 from lambdaworks.runtime.context import new_request_id
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 INIT_TIMEOUT = 10.0
 NEXT = "/2018-06-01/runtime/invocation/next"
 PREFIX = "/2018-06-01/runtime/invocation/"
@@ -63,10 +61,6 @@ class Outcome:
 
 def error_body(request_id: str, error_type: str, message: str) -> bytes:
     return json.dumps({"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {message}"}).encode()
-
-
-def function_arn(name: str) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
 
 
 def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
@@ -308,9 +302,7 @@ class Environment:
         return self.peak_mb
 
     def _failure(self, invocation: Invocation, error_type: str, message: str) -> Outcome:
-        outcome = self._outcome(invocation, "error", error_body(invocation.request_id, error_type, message), error_type)
-        outcome.duration_ms = (time.perf_counter() - invocation.started) * 1000 if invocation.started else 0.0
-        return outcome
+        return self._outcome(invocation, "error", error_body(invocation.request_id, error_type, message), error_type)
 
     # -- process watching -----------------------------------------------------------------------
 

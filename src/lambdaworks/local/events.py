@@ -24,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import parse_qsl, quote, unquote, urlencode
 
+from lambdaworks.project.model import ACCOUNT, REGION
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
 from lambdaworks.runtime.events.base import normalise_base_path
@@ -56,8 +57,6 @@ HeadersIn = Mapping[str, str] | Iterable[tuple[str, str]] | None
 QueryIn = Mapping[str, str | list[str]] | Iterable[tuple[str, str]] | str | None
 BodyIn = bytes | str | None
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
 API_ID = "abcdef1234"
 SOURCE_IP = "203.0.113.7"
 USER_AGENT = "lambdaworks-testing"

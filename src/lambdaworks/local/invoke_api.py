@@ -8,10 +8,10 @@ import json
 import re
 from urllib.parse import unquote
 
-from lambdaworks.local.environment import function_arn
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.pool import Throttled
+from lambdaworks.project.model import function_arn
 
 SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024

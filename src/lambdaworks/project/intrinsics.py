@@ -14,8 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
+from lambdaworks.project.model import ACCOUNT, REGION, function_arn
+
 STACK = "lambdaworks-local"
 
 PSEUDO = {
@@ -106,7 +106,7 @@ class Resolver:
         if attribute == "Arn":
             service = {"AWS::Serverless::Function": "lambda", "AWS::Lambda::Function": "lambda"}.get(kind)
             if service == "lambda":
-                return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{resource}"
+                return function_arn(resource)
             if kind in ("AWS::SQS::Queue",):
                 return f"arn:aws:sqs:{REGION}:{ACCOUNT}:{resource}"
             return f"arn:aws:local:{REGION}:{ACCOUNT}:{resource}"

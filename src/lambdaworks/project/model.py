@@ -11,6 +11,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+#: The region and account the local stack stands in (pseudo parameters, ARNs, events).
+REGION = "us-east-1"
+ACCOUNT = "123456789012"
+
 #: Defaults AWS applies when a function does not say.
 DEFAULT_TIMEOUT = 3.0
 DEFAULT_MEMORY = 128
@@ -27,6 +31,11 @@ def integration_timeout(ms: int, kind: str) -> float:
     if not low <= ms <= high:
         raise ValueError(f"{ms} is outside API Gateway's {low}-{high} ms")
     return ms / 1000
+
+
+def function_arn(name: str) -> str:
+    """The ARN a function ``name`` has in the local stack."""
+    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
 
 
 def frozen_map(values: Mapping[str, Any] | None = None) -> Mapping[str, Any]:
