@@ -66,17 +66,13 @@ class InvokeApi:
             return aws_error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
         try:
             outcome = await self.invoker.invoke(name, payload, client_context=self._client_context(request))
-        except Throttled as exc:
-            return (
-                aws_error(
-                    429,
-                    "TooManyRequestsException",
-                    "Rate Exceeded.",
-                    Reason="ReservedFunctionConcurrentInvocationLimitExceeded",
-                    retryAfterSeconds=1,
-                )
-                if exc
-                else aws_error(429, "TooManyRequestsException", "Rate Exceeded.")
+        except Throttled:
+            return aws_error(
+                429,
+                "TooManyRequestsException",
+                "Rate Exceeded.",
+                Reason="ReservedFunctionConcurrentInvocationLimitExceeded",
+                retryAfterSeconds=1,
             )
         headers = [("X-Amz-Executed-Version", "$LATEST"), ("x-amzn-RequestId", outcome.request_id)]
         if outcome.failed:
