@@ -38,8 +38,7 @@ def affected(project: Project, changed: Iterable[Path]) -> tuple[set[str], bool]
             template = True
             continue
         for function in project.functions.values():
-            roots = (function.code_uri, *function.layers)
-            if any(path == root or root in path.parents for root in roots):
+            if any(path.is_relative_to(root) for root in (function.code_uri, *function.layers)):
                 functions.add(function.name)
     return functions, template
 
@@ -51,7 +50,7 @@ def watch_roots(project: Project) -> list[Path]:
     )
     roots: list[Path] = []
     for path in candidates:
-        if not any(root == path or root in path.parents for root in roots):
+        if not any(path.is_relative_to(root) for root in roots):
             roots.append(path)
     return roots
 
@@ -81,12 +80,12 @@ class Reloader:
         except ImportError:
             await self._poll()
             return
-        roots = watch_roots(self.project())
-        async for changes in awatch(*roots, debounce=30, step=10, stop_event=self.stop, recursive=True):
-            await self._dispatch({Path(p) for _, p in changes})
-            if watch_roots(self.project()) != roots:  # the template moved code: watch the new folders
-                asyncio.get_running_loop().create_task(self.run())
-                return
+        while not self.stop.is_set():
+            roots = watch_roots(self.project())
+            async for changes in awatch(*roots, debounce=30, step=10, stop_event=self.stop, recursive=True):
+                await self._dispatch({Path(p) for _, p in changes})
+                if watch_roots(self.project()) != roots:  # the template moved code: watch the new folders
+                    break
 
     async def _poll(self) -> None:
         seen = self._snapshot()
