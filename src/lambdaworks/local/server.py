@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import errno
 import signal
+import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,16 @@ class PortInUse(Exception):
             f"Port {port} on {host} is in use by another program. Either stop it or pass {option} with a free port."
         )
         self.port = port
+
+
+def _bind(host: str, port: int, option: str) -> socket.socket:
+    """A listening socket, or :class:`PortInUse` naming the option that chose the port."""
+    try:
+        return bind(host, port)
+    except OSError as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(host, port, option) from exc
+        raise
 
 
 @dataclass(frozen=True)
@@ -58,18 +69,11 @@ class Emulator:
 
     async def start(self) -> tuple[int, int]:
         """Bind both ports (actionable error when taken) and start serving; returns the ports."""
+        gateway_sock = _bind(self.config.host, self.config.port, "--port")
         try:
-            gateway_sock = bind(self.config.host, self.config.port)
-        except OSError as exc:
-            if exc.errno == errno.EADDRINUSE:
-                raise PortInUse(self.config.host, self.config.port, "--port") from exc
-            raise
-        try:
-            invoke_sock = bind(self.config.host, self.config.invoke_port)
-        except OSError as exc:
+            invoke_sock = _bind(self.config.host, self.config.invoke_port, "--invoke-port")
+        except Exception:
             gateway_sock.close()
-            if exc.errno == errno.EADDRINUSE:
-                raise PortInUse(self.config.host, self.config.invoke_port, "--invoke-port") from exc
             raise
         ports = gateway_sock.getsockname()[1], invoke_sock.getsockname()[1]
         self.servers = [
