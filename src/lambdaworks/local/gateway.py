@@ -16,14 +16,13 @@ from typing import Any
 from lambdaworks.local import events
 from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
-from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.invoker import SYNC_LIMIT, Invoker
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
 from lambdaworks.project.model import Api, Project
 from lambdaworks.runtime.encoding import is_text_media_type
 from lambdaworks.runtime.types import find_header
 
-MAX_EVENT = 6 * 1024 * 1024
 REST_TIMEOUT = 29.0
 HTTP_TIMEOUT = 30.0
 QUEUE_WAIT = 10.0
@@ -67,7 +66,7 @@ class Gateway:
         api, match = found
         event = self.event(request, api, match)
         payload = json.dumps(event).encode()
-        if len(payload) > MAX_EVENT:
+        if len(payload) > SYNC_LIMIT:
             return json_response(413, b'{"message":"Request Entity Too Large"}')
         timeout = match.route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
         invocation = self.invoker.invoke(match.route.function, payload, wait=QUEUE_WAIT)

@@ -9,12 +9,10 @@ import re
 from urllib.parse import unquote
 
 from lambdaworks.local.http import Request, Response, json_response
-from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.invoker import ASYNC_LIMIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import function_arn
 
-SYNC_LIMIT = 6 * 1024 * 1024
-ASYNC_LIMIT = 1024 * 1024
 _PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
 
 

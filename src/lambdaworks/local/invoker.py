@@ -12,6 +12,10 @@ from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.project.model import Project
 
+#: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
+SYNC_LIMIT = 6 * 1024 * 1024
+ASYNC_LIMIT = 1024 * 1024
+
 
 class Invoker:
     """The entry point the gateway and the Invoke API share."""
