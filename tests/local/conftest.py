@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -29,8 +30,10 @@ def free_port() -> int:
 class LiveEmulator:
     """A running ``lambdaworks dev``; collects its output so tests can wait for log lines."""
 
-    def __init__(self, project: Path, *extra: str) -> None:
+    def __init__(self, project: Path, *extra: str, state_dir: Path | None = None) -> None:
         self.port, self.invoke_port = free_port(), free_port()
+        # the async queue and dead letters: a fresh folder unless the test keeps one across restarts
+        self.state_dir = state_dir or Path(tempfile.mkdtemp(prefix="lambdaworks-state-"))
         self.lines: list[str] = []
         self.process = subprocess.Popen(
             [
@@ -43,6 +46,8 @@ class LiveEmulator:
                 str(self.port),
                 "--invoke-port",
                 str(self.invoke_port),
+                "--state-dir",
+                str(self.state_dir),
                 *extra,
             ],
             stdout=subprocess.PIPE,

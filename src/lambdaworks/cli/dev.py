@@ -29,6 +29,18 @@ def run_loop(main: Any) -> Any:
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
+@click.option(
+    "--state-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Where the async queue and dead-letter store live.  [default: .lambdaworks beside the template]",
+)
+@click.option(
+    "--retry-delay",
+    type=click.FloatRange(min=0.001),
+    default=60.0,
+    show_default=True,
+    help="Lambda's async retry 'minute' in seconds; all async timings (backoff, event age) scale with it.",
+)
 def dev_command(
     project_dir: Path,
     template: Path | None,
@@ -39,6 +51,8 @@ def dev_command(
     log_file: Path | None,
     reload: bool,
     poll: bool,
+    state_dir: Path | None,
+    retry_delay: float,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
     from lambdaworks.local.logs import Logs
@@ -46,7 +60,17 @@ def dev_command(
 
     project = load(project_dir, template, overrides)
     config = EmulatorConfig(
-        project_dir, template, host, port, invoke_port, parse_overrides(overrides), log_file, reload, poll
+        project_dir,
+        template,
+        host,
+        port,
+        invoke_port,
+        parse_overrides(overrides),
+        log_file,
+        reload,
+        poll,
+        state_dir=state_dir,
+        retry_delay=retry_delay,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 

@@ -6,6 +6,7 @@ import click
 
 from lambdaworks.__about__ import __version__
 from lambdaworks.cli.call import call_command
+from lambdaworks.cli.dead_letters import dead_letters_group
 from lambdaworks.cli.dev import dev_command, invoke_command
 from lambdaworks.cli.events import events_group
 from lambdaworks.cli.project import routes_command
@@ -22,3 +23,4 @@ main.add_command(events_group)
 main.add_command(dev_command)
 main.add_command(invoke_command)
 main.add_command(routes_command)
+main.add_command(dead_letters_group)

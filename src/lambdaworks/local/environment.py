@@ -40,6 +40,7 @@ class Invocation:
     future: asyncio.Future[tuple[str, bytes, str]] | None = None
     logs: list[str] = field(default_factory=list)
     started: float = 0.0
+    tail: bool = False  # the caller wants the logs (Invoke API LogType=Tail): wait for the pipe to drain
 
 
 @dataclass
@@ -268,6 +269,11 @@ class Environment:
             kind, body, error_type = await invocation.future
         finally:
             timer.cancel()
+        if invocation.tail:
+            # The runtime flushed its output before posting the result, but the loop may see the
+            # result first: a few turns let the output reader catch the lines already in the pipe.
+            for _ in range(3):
+                await asyncio.sleep(0)
             self.current = None
         if kind == "timeout":
             await self.kill("timeout")

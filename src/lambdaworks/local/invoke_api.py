@@ -8,6 +8,7 @@ import json
 import re
 from urllib.parse import unquote
 
+from lambdaworks.local.delivery import AsyncDelivery
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import ASYNC_LIMIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.pool import Throttled
@@ -32,8 +33,9 @@ def function_name(raw: str) -> str:
 class InvokeApi:
     """HTTP handler for the Invoke API."""
 
-    def __init__(self, invoker: Invoker) -> None:
+    def __init__(self, invoker: Invoker, delivery: AsyncDelivery) -> None:
         self.invoker = invoker
+        self.delivery = delivery
 
     async def __call__(self, request: Request) -> Response:
         match = _PATH.match(request.path)
@@ -58,12 +60,13 @@ class InvokeApi:
         if kind == "DryRun":
             return Response(204, [("X-Amz-Executed-Version", "$LATEST")])
         if kind == "Event":
-            self.invoker.invoke_async(name, payload)
-            return Response(202, [("X-Amz-Executed-Version", "$LATEST")])
+            request_id = self.delivery.accept(name, payload)  # durable before the 202
+            return Response(202, [("X-Amz-Executed-Version", "$LATEST"), ("x-amzn-RequestId", request_id)])
         if kind != "RequestResponse":
             return aws_error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
+        tail = (request.header("X-Amz-Log-Type") or "").lower() == "tail"
         try:
-            outcome = await self.invoker.invoke(name, payload, client_context=self._client_context(request))
+            outcome = await self.invoker.invoke(name, payload, client_context=self._client_context(request), tail=tail)
         except Throttled:
             return aws_error(
                 429,
@@ -75,9 +78,9 @@ class InvokeApi:
         headers = [("X-Amz-Executed-Version", "$LATEST"), ("x-amzn-RequestId", outcome.request_id)]
         if outcome.failed:
             headers.append(("X-Amz-Function-Error", "Unhandled"))
-        if (request.header("X-Amz-Log-Type") or "").lower() == "tail":
-            tail = outcome.logs.encode()[-4096:]
-            headers.append(("X-Amz-Log-Result", base64.b64encode(tail).decode()))
+        if tail:
+            last = outcome.logs.encode()[-4096:]
+            headers.append(("X-Amz-Log-Result", base64.b64encode(last).decode()))
         return json_response(200, outcome.payload, headers)
 
     @staticmethod

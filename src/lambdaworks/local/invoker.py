@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Callable
 
 from lambdaworks.local.environment import Invocation, Outcome
 from lambdaworks.local.logs import Logs
@@ -37,10 +36,19 @@ class Invoker:
         self.logs.line(function, text)
 
     async def invoke(
-        self, name: str, payload: bytes, *, wait: float = 0.0, client_context: str | None = None
+        self,
+        name: str,
+        payload: bytes,
+        *,
+        wait: float = 0.0,
+        client_context: str | None = None,
+        request_id: str | None = None,
+        tail: bool = False,
     ) -> Outcome:
         """Run ``payload`` on function ``name``; raises ``Throttled``; function errors are outcomes."""
-        invocation = Invocation(payload=payload, client_context=client_context)
+        invocation = Invocation(payload=payload, client_context=client_context, tail=tail)
+        if request_id is not None:  # an async event keeps its request id across retries, as on AWS
+            invocation.request_id = request_id
         function = self.project.functions[name]
         self.logs.line(name, f"START RequestId: {invocation.request_id} Version: $LATEST")
         outcome = await self.pool(name).invoke(invocation, wait)
@@ -66,17 +74,6 @@ class Invoker:
             f"END RequestId: {outcome.request_id}\n{report}\n"
         )
         return outcome
-
-    def invoke_async(self, name: str, payload: bytes, on_done: Callable[[Outcome], None] | None = None) -> None:
-        """Fire and forget (in memory; the durable queue arrives with the emulator's second part)."""
-
-        async def run() -> Outcome:
-            outcome = await self.invoke(name, payload, wait=900.0)
-            if on_done is not None:
-                on_done(outcome)
-            return outcome
-
-        self.keep(asyncio.create_task(run()))
 
     def keep(self, task: asyncio.Task[Outcome]) -> asyncio.Task[Outcome]:
         """Hold ``task`` until it ends (the loop keeps only weak references), and cancel it on close."""

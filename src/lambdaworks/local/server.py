@@ -10,13 +10,18 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lambdaworks.local.delivery import MINUTE, AsyncDelivery
 from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
+from lambdaworks.local.store import Store
 from lambdaworks.project import Project, ProjectError, load_project
+
+#: The project's state folder (the async queue and dead-letter store), beside its template.
+STATE_DIR = ".lambdaworks"
 
 
 class PortInUse(Exception):
@@ -52,6 +57,13 @@ class EmulatorConfig:
     log_file: Path | None = None
     reload: bool = True
     force_polling: bool = False
+    state_dir: Path | None = None  # default: .lambdaworks/ beside the template
+    retry_delay: float = MINUTE
+    schedules: bool = True
+
+    def state_path(self, project: Project) -> Path:
+        """Where the durable queue and the dead-letter store live."""
+        return self.state_dir if self.state_dir is not None else project.root / STATE_DIR
 
 
 class Emulator:
@@ -61,6 +73,8 @@ class Emulator:
         self.config = config
         self.project = project
         self.invoker = Invoker(project, logs)
+        self.store = Store(config.state_path(project))
+        self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker)
         self.servers: list[asyncio.Server] = []
         self.stopped = asyncio.Event()
@@ -78,8 +92,9 @@ class Emulator:
         ports = gateway_sock.getsockname()[1], invoke_sock.getsockname()[1]
         self.servers = [
             await serve(self.gateway, gateway_sock),
-            await serve(InvokeApi(self.invoker), invoke_sock),
+            await serve(InvokeApi(self.invoker, self.delivery), invoke_sock),
         ]
+        self._tasks.append(asyncio.create_task(self.delivery.run()))
         if self.config.reload:
             self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
@@ -120,4 +135,6 @@ class Emulator:
             task.cancel()
         for server in self.servers:
             server.close()
+        await self.delivery.close()
         await self.invoker.close()
+        self.store.close()

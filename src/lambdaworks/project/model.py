@@ -52,6 +52,43 @@ class EventSource:
     properties: Mapping[str, Any] = field(default_factory=frozen_map)
 
 
+def function_name_of(arn: str) -> str | None:
+    """The function a local Lambda ARN (``...:function:NAME[:qualifier]``) names, else None."""
+    if ":function:" not in arn:
+        return None
+    return arn.split(":function:", 1)[1].split(":", 1)[0] or None
+
+
+@dataclass(frozen=True)
+class Destination:
+    """Where an asynchronous invocation's record goes (``OnSuccess``/``OnFailure``/``DeadLetterQueue``).
+
+    ``function`` is set when the ARN names a function of this project: the record invokes it.
+    Any other destination (SQS, SNS, EventBridge, S3) is the local dead-letter store.
+    """
+
+    type: str
+    arn: str
+    function: str | None = None
+
+
+#: AWS's defaults and bounds for asynchronous invocations (``EventInvokeConfig``).
+MAX_RETRIES = 2
+MAX_EVENT_AGE = 21_600
+EVENT_AGE_BOUNDS = (60, 21_600)
+
+
+@dataclass(frozen=True)
+class AsyncConfig:
+    """How Lambda retries a function's asynchronous invocations and where their records go."""
+
+    max_retries: int = MAX_RETRIES
+    max_event_age: int = MAX_EVENT_AGE
+    on_success: Destination | None = None
+    on_failure: Destination | None = None
+    dead_letter: Destination | None = None
+
+
 @dataclass(frozen=True)
 class Function:
     """One Lambda function."""
@@ -67,6 +104,7 @@ class Function:
     reserved_concurrency: int | None = None
     architecture: str = "x86_64"
     events: tuple[EventSource, ...] = ()
+    async_config: AsyncConfig = AsyncConfig()
 
     @property
     def concurrency(self) -> int:

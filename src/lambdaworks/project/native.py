@@ -37,12 +37,19 @@ from lambdaworks.project.intrinsics import Resolver
 from lambdaworks.project.model import (
     DEFAULT_MEMORY,
     DEFAULT_TIMEOUT,
+    EVENT_AGE_BOUNDS,
+    MAX_EVENT_AGE,
+    MAX_RETRIES,
     Api,
+    AsyncConfig,
+    Destination,
     EventSource,
     Function,
     Project,
     Route,
     frozen_map,
+    function_arn,
+    function_name_of,
     integration_timeout,
 )
 
@@ -70,8 +77,24 @@ FUNCTION_KEYS = (
     "api",
     "routes",
     "schedules",
+    "retries",
+    "max_event_age",
+    "on_success",
+    "on_failure",
+    "dead_letter",
 )
-DEFAULT_KEYS = ("code", "runtime", "timeout", "memory", "env", "layers", "architecture", "api")
+DEFAULT_KEYS = (
+    "code",
+    "runtime",
+    "timeout",
+    "memory",
+    "env",
+    "layers",
+    "architecture",
+    "api",
+    "retries",
+    "max_event_age",
+)
 TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
 API_KEYS = ("type", "stage", "binary_media_types")
 ROUTE_KEYS = ("route", "api", "payload", "timeout_ms")
@@ -114,6 +137,7 @@ class Config:
         self.warnings: list[str] = []
         self.resolver = Resolver(parameters={}, resources={}, warn=self.warnings.append)
         self.prefix = "tool.lambdaworks." if path.name == "pyproject.toml" else ""
+        self.function_names: set[str] = set()
 
     def error(self, where: str, message: str) -> ConfigError:
         """An error at key ``where`` ("" for the top table), located as the file spells it."""
@@ -144,6 +168,7 @@ class Config:
         defaults = self.table(config.get("defaults", {}), "defaults", DEFAULT_KEYS)
         functions: dict[str, Function] = {}
         routes: list[Route] = []
+        self.function_names = set(self.table(config.get("functions", {}), "functions"))
         for name, given in self.table(config.get("functions", {}), "functions").items():
             spec = self.table(given, f"functions.{name}", FUNCTION_KEYS)
             function, function_routes = self.function(name, defaults, spec, layers, apis)
@@ -246,8 +271,39 @@ class Config:
             reserved_concurrency=concurrency,
             architecture=setting("architecture", str, "x86_64 or arm64", "x86_64"),
             events=self.schedules(name, spec.get("schedules", {})),
+            async_config=self.async_config(where, setting),
         )
         return function, routes
+
+    def async_config(self, where: str, setting: Any) -> AsyncConfig:
+        """``retries``, ``max_event_age`` and the destinations (a function of this config, or an ARN)."""
+        retries = setting("retries", int, "0, 1 or 2", MAX_RETRIES)
+        if not 0 <= retries <= MAX_RETRIES:
+            raise self.error(f"{where}.retries", f"{retries} is outside Lambda's 0-2")
+        age = setting("max_event_age", int, "seconds", MAX_EVENT_AGE)
+        low, high = EVENT_AGE_BOUNDS
+        if not low <= age <= high:
+            raise self.error(f"{where}.max_event_age", f"{age} is outside Lambda's {low}-{high} seconds")
+
+        def destination(key: str) -> Destination | None:
+            target = setting(key, (str, type(None)), "a function name or an ARN", None)
+            if target is None:
+                return None
+            if target in self.function_names:
+                return Destination(type="Lambda", arn=function_arn(target), function=target)
+            if not target.startswith("arn:"):
+                raise self.error(f"{where}.{key}", f"{target!r} is neither a function here nor an ARN")
+            named = function_name_of(target)
+            kind = target.split(":")[2].upper() if target.count(":") >= 2 else "ARN"
+            return Destination(type=kind, arn=target, function=named if named in self.function_names else None)
+
+        return AsyncConfig(
+            max_retries=retries,
+            max_event_age=age,
+            on_success=destination("on_success"),
+            on_failure=destination("on_failure"),
+            dead_letter=destination("dead_letter"),
+        )
 
     def substitute(self, value: Any, where: str) -> str:
         if isinstance(value, bool):

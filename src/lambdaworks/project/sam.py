@@ -18,12 +18,18 @@ from lambdaworks.project.intrinsics import Resolver
 from lambdaworks.project.model import (
     DEFAULT_MEMORY,
     DEFAULT_TIMEOUT,
+    EVENT_AGE_BOUNDS,
+    MAX_EVENT_AGE,
+    MAX_RETRIES,
     Api,
+    AsyncConfig,
+    Destination,
     EventSource,
     Function,
     Project,
     Route,
     frozen_map,
+    function_name_of,
     integration_timeout,
 )
 from lambdaworks.project.yaml_loader import load_yaml
@@ -48,6 +54,8 @@ USED = {
     "Architectures",
     "Events",
     "FunctionName",
+    "EventInvokeConfig",
+    "DeadLetterQueue",
 }
 HARMLESS = {
     "Description",
@@ -66,8 +74,6 @@ HARMLESS = {
     "RuntimeManagementConfig",
     "PropagateTags",
     "AssumeRolePolicyDocument",
-    "EventInvokeConfig",
-    "DeadLetterQueue",
     "EphemeralStorage",
     "SnapStart",
     "FunctionUrlConfig",
@@ -272,8 +278,39 @@ def load_function(
         reserved_concurrency=int(reserved) if reserved is not None else None,
         architecture=str(architecture),
         events=tuple(events),
+        async_config=async_config(name, props, resources),
     )
     return function, routes
+
+
+def async_config(function: str, props: Mapping[str, Any], resources: Mapping[str, Any]) -> AsyncConfig:
+    """``EventInvokeConfig`` and ``DeadLetterQueue``, checked against Lambda's bounds."""
+    config = props.get("EventInvokeConfig") or {}
+    retries = int(config.get("MaximumRetryAttempts", MAX_RETRIES))
+    if not 0 <= retries <= MAX_RETRIES:
+        raise TemplateError(f"EventInvokeConfig.MaximumRetryAttempts {retries} is outside 0-2", resource=function)
+    age = int(config.get("MaximumEventAgeInSeconds", MAX_EVENT_AGE))
+    low, high = EVENT_AGE_BOUNDS
+    if not low <= age <= high:
+        raise TemplateError(
+            f"EventInvokeConfig.MaximumEventAgeInSeconds {age} is outside {low}-{high}", resource=function
+        )
+    targets = config.get("DestinationConfig") or {}
+
+    def destination(spec: Any, kind: str) -> Destination | None:
+        if not spec:
+            return None
+        arn = str(spec.get("Destination") or spec.get("TargetArn") or f"(a {spec.get('Type')} SAM creates)")
+        named = function_name_of(arn)
+        return Destination(type=str(spec.get("Type", kind)), arn=arn, function=named if named in resources else None)
+
+    return AsyncConfig(
+        max_retries=retries,
+        max_event_age=age,
+        on_success=destination(targets.get("OnSuccess"), "OnSuccess"),
+        on_failure=destination(targets.get("OnFailure"), "OnFailure"),
+        dead_letter=destination(props.get("DeadLetterQueue"), "SQS"),
+    )
 
 
 def route(

@@ -1,0 +1,145 @@
+"""``lambdaworks dead-letters``: inspect, re-drive and purge the asynchronous events that failed.
+
+They live in the project's state directory, beside the queue the emulator delivers from: a redriven
+event is queued there and a running ``lambdaworks dev`` picks it up within half a second (or the
+next one does when it starts).
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from lambdaworks.cli.project import load, project_options
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def state_options(command: F) -> F:
+    """The project options plus ``--state-dir``, as ``lambdaworks dev`` takes it."""
+    command = click.option(
+        "--state-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The emulator's state folder.  [default: .lambdaworks beside the template]",
+    )(command)
+    return project_options(command)
+
+
+def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None) -> Any:
+    from lambdaworks.local.server import STATE_DIR
+    from lambdaworks.local.store import Store
+
+    project = load(project_dir, template, overrides)
+    return Store(state_dir if state_dir is not None else project.root / STATE_DIR)
+
+
+def _when(stamp: float) -> str:
+    return datetime.datetime.fromtimestamp(stamp).strftime("%Y-%m-%d %H:%M:%S")
+
+
+@click.group("dead-letters")
+def dead_letters_group() -> None:
+    """Asynchronous events that failed every attempt (or grew too old), kept for you to re-drive."""
+
+
+@dead_letters_group.command("list")
+@state_options
+@click.option("--function", help="Only this function's.")
+def list_command(
+    project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None, function: str | None
+) -> None:
+    """One line per dead letter: ID, when, function, condition, where it went."""
+    store = open_store(project_dir, template, overrides, state_dir)
+    try:
+        records = store.records(function=function)
+        pending = store.pending(function)
+    finally:
+        store.close()
+    if not records:
+        click.echo("No dead letters.")
+    for record in records:
+        when = _when(record.created)
+        click.echo(f"{record.id:>5}  {when}  {record.function:<20} {record.condition:<18} {record.destination}")
+    if pending:
+        click.echo(f"({len(pending)} async events still queued or in flight)")
+
+
+@dead_letters_group.command("show")
+@click.argument("record_id", type=int)
+@state_options
+def show_command(
+    record_id: int, project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None
+) -> None:
+    """Print dead letter RECORD_ID as the destination received it (JSON)."""
+    store = open_store(project_dir, template, overrides, state_dir)
+    try:
+        record = store.record(record_id)
+    finally:
+        store.close()
+    if record is None or record.condition == "Success":
+        raise click.ClickException(f"no dead letter {record_id}; `lambdaworks dead-letters list` shows them")
+    click.echo(json.dumps(record.record, indent=2))
+
+
+def _selected(store: Any, ids: tuple[int, ...], everything: bool) -> list[Any]:
+    if everything == bool(ids):
+        raise click.UsageError("give dead-letter IDs or --all (not both)")
+    if everything:
+        return list(store.records())
+    found = []
+    for record_id in ids:
+        record = store.record(record_id)
+        if record is None or record.condition == "Success":
+            raise click.ClickException(f"no dead letter {record_id}")
+        found.append(record)
+    return found
+
+
+@dead_letters_group.command("redrive")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Every dead letter.")
+@state_options
+def redrive_command(
+    ids: tuple[int, ...],
+    everything: bool,
+    project_dir: Path,
+    template: Path | None,
+    overrides: tuple[str, ...],
+    state_dir: Path | None,
+) -> None:
+    """Queue the original events of IDS again, as new asynchronous invocations of their functions."""
+    from lambdaworks.local.store import original_payload
+
+    store = open_store(project_dir, template, overrides, state_dir)
+    try:
+        for record in _selected(store, ids, everything):
+            request_id = store.redrive(record, original_payload(record))
+            click.echo(f"{record.id}: queued again for {record.function} as {request_id}")
+    finally:
+        store.close()
+
+
+@dead_letters_group.command("purge")
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--all", "everything", is_flag=True, help="Every dead letter.")
+@state_options
+def purge_command(
+    ids: tuple[int, ...],
+    everything: bool,
+    project_dir: Path,
+    template: Path | None,
+    overrides: tuple[str, ...],
+    state_dir: Path | None,
+) -> None:
+    """Delete dead letters IDS for good."""
+    store = open_store(project_dir, template, overrides, state_dir)
+    try:
+        removed = store.purge(None if everything else [r.id for r in _selected(store, ids, everything)])
+    finally:
+        store.close()
+    click.echo(f"{removed} dead letters purged.")
