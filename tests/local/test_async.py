@@ -3,6 +3,7 @@ throttles, event age, and kill -9 while events are queued and in flight."""
 
 from __future__ import annotations
 
+import datetime
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from click.testing import CliRunner
@@ -206,3 +208,70 @@ def test_kill_9_loses_nothing(tmp_path: Path) -> None:
         live.stop()
     # the kills did catch attempts in flight, and the next start took them up again
     assert any("async events were in flight at the last stop: retrying" in line for line in output + live.lines)
+
+
+def test_schedule_fire_reaches_the_running_emulator(live: LiveEmulator, out_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["schedule", "fire", "Nightly", str(PROJECT), "--state-dir", str(live.state_dir)])
+    assert result.exit_code == 0, result.output
+    assert "Worker.Nightly fired: async event " in result.output
+    until(lambda: "4242" in (out_dir / "worker.log").read_text().split())  # the schedule's Input
+
+
+def test_schedule_fire_unknown_name_lists_the_schedules(live: LiveEmulator) -> None:
+    result = CliRunner().invoke(main, ["schedule", "fire", "Nope", str(PROJECT), "--state-dir", str(live.state_dir)])
+    assert result.exit_code == 1
+    assert "'Nope' is not a schedule of the project; schedules: Worker.Nightly, Worker.Paused" in result.output
+
+
+def test_schedule_fires_on_time_with_the_scheduled_event(tmp_path: Path) -> None:
+    """A ScheduleV2 ``at(...)`` two seconds ahead, in another time zone, fires by itself."""
+    (tmp_path / "fns").mkdir()
+    (tmp_path / "fns" / "fns.py").write_text((PROJECT / "fns" / "fns.py").read_text())
+    zone = "Asia/Kolkata"
+    when = datetime.datetime.now(ZoneInfo(zone)).replace(microsecond=0) + datetime.timedelta(seconds=2)
+    (tmp_path / "template.yaml").write_text(
+        f"""
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Recorder:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: fns/
+      Handler: fns.recorder
+      Runtime: python3.12
+      Environment: {{Variables: {{OUT_DIR: {tmp_path / "out"}}}}}
+      Events:
+        Soon:
+          Type: ScheduleV2
+          Properties:
+            Name: soon
+            ScheduleExpression: at({when:%Y-%m-%dT%H:%M:%S})
+            ScheduleExpressionTimezone: {zone}
+"""
+    )
+    live = LiveEmulator(tmp_path, "--no-reload")
+    try:
+        live.wait_for("[Recorder] schedule Soon fired -> async event", timeout=10)
+        recorded = until(lambda: list((tmp_path / "out" / "recorded").glob("*.json")))
+        event = json.loads(recorded[0].read_text())
+        assert event["detail-type"] == "Scheduled Event"
+        assert event["source"] == "aws.events"
+        assert event["resources"] == ["arn:aws:events:us-east-1:123456789012:rule/soon"]
+        assert event["time"] == when.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        assert event["detail"] == {}
+    finally:
+        live.stop()
+
+
+def test_no_schedules_flag(tmp_path: Path) -> None:
+    live = LiveEmulator(PROJECT, "--no-schedules", "--parameter-overrides", f"OutDir={tmp_path}")
+    try:
+        assert not any("schedule Nightly" in line for line in live.lines)
+    finally:
+        live.stop()
+    live = LiveEmulator(PROJECT, "--parameter-overrides", f"OutDir={tmp_path}")
+    try:
+        live.wait_for("[Worker] schedule Nightly cron(0 3 * * ? *): next at ")
+        assert not any("schedule Paused" in line for line in live.lines)  # State: DISABLED
+    finally:
+        live.stop()

@@ -42,7 +42,8 @@ def test_native_example_is_the_sam_example(overrides: dict[str, str]) -> None:
     assert apis == dict(sam.apis)
     assert routes == list(sam.routes)
     assert native.source == NATIVE / "lambdaworks.toml"
-    assert native.warnings == ("hello.Nightly: Schedule events are not triggered by this version of the emulator",)
+    assert native.warnings == sam.warnings == ()
+    assert [(s.function, s.name, s.expression) for s in native.schedules] == [("hello", "Nightly", "cron(0 3 * * ? *)")]
 
 
 def test_pyproject_errors_name_the_tool_table(tmp_path: Path) -> None:
@@ -154,7 +155,10 @@ def test_route_tables_pick_api_and_payload(tmp_path: Path) -> None:
             "[functions.web]\ncode='src'\nhandler='a.b'\napi='rest'\nroutes=[{route='GET /x', timeout_ms=29001}]",
             r"routes\[0\].timeout_ms: 29001 is outside API Gateway's 50-29000 ms",
         ),
-        ("[functions.web]\ncode='src'\nhandler='a.b'\nschedules=['every day']", r"schedules.Schedule1: expected 'rate"),
+        (
+            "[functions.web]\ncode='src'\nhandler='a.b'\nschedules=['every day']",
+            r"schedules.Schedule1: 'every day': expected rate\(N unit\)",
+        ),
         ("[apis.x]\ntype='websocket'", r"apis.x.type: expected 'rest' or 'http'"),
         ("[layers]\nx='missing'", r"layers.x: missing is not a folder"),
         ("[function.web]\ncode='src'", r"toml: unknown key 'function' \(did you mean 'functions'\?\)"),

@@ -9,6 +9,7 @@ import pytest
 
 from lambdaworks.project import Api, EventSource, Function, Route, TemplateError, load_project
 from lambdaworks.project.intrinsics import Resolver
+from lambdaworks.project.model import Schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sam-app"
@@ -70,8 +71,9 @@ def test_example_project_loads_as_documented() -> None:
         Route("POST", "/items", "FastApiFunction", "ItemsApi", "http", "2.0"),
         Route("GET", "/hello", "HelloFunction", "ItemsApi", "http", "2.0"),
     )
-    assert project.warnings == (
-        "HelloFunction.Nightly: Schedule events are not triggered by this version of the emulator",
+    assert project.warnings == ()
+    assert project.schedules == (
+        Schedule("Nightly", "HelloFunction", "cron(0 3 * * ? *)", rule="HelloFunctionNightly"),
     )
 
 

@@ -9,33 +9,12 @@ from __future__ import annotations
 
 import datetime
 import json
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 
-from lambdaworks.cli.project import load, project_options
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def state_options(command: F) -> F:
-    """The project options plus ``--state-dir``, as ``lambdaworks dev`` takes it."""
-    command = click.option(
-        "--state-dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        help="The emulator's state folder.  [default: .lambdaworks beside the template]",
-    )(command)
-    return project_options(command)
-
-
-def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None) -> Any:
-    from lambdaworks.local.server import STATE_DIR
-    from lambdaworks.local.store import Store
-
-    project = load(project_dir, template, overrides)
-    return Store(state_dir if state_dir is not None else project.root / STATE_DIR)
+from lambdaworks.cli.project import open_store, state_options
 
 
 def _when(stamp: float) -> str:

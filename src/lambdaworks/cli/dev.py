@@ -41,6 +41,7 @@ def run_loop(main: Any) -> Any:
     show_default=True,
     help="Lambda's async retry 'minute' in seconds; all async timings (backoff, event age) scale with it.",
 )
+@click.option("--schedules/--no-schedules", default=True, show_default=True, help="Fire Schedule events.")
 def dev_command(
     project_dir: Path,
     template: Path | None,
@@ -53,6 +54,7 @@ def dev_command(
     poll: bool,
     state_dir: Path | None,
     retry_delay: float,
+    schedules: bool,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
     from lambdaworks.local.logs import Logs
@@ -71,6 +73,7 @@ def dev_command(
         poll,
         state_dir=state_dir,
         retry_delay=retry_delay,
+        schedules=schedules,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 

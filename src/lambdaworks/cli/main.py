@@ -10,6 +10,7 @@ from lambdaworks.cli.dead_letters import dead_letters_group
 from lambdaworks.cli.dev import dev_command, invoke_command
 from lambdaworks.cli.events import events_group
 from lambdaworks.cli.project import routes_command
+from lambdaworks.cli.schedule import schedule_group
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -24,3 +25,4 @@ main.add_command(dev_command)
 main.add_command(invoke_command)
 main.add_command(routes_command)
 main.add_command(dead_letters_group)
+main.add_command(schedule_group)

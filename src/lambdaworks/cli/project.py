@@ -40,6 +40,29 @@ def project_options(command: F) -> F:
     )
 
 
+def state_options(command: F) -> F:
+    """The project options plus ``--state-dir``, as ``lambdaworks dev`` takes it."""
+    command = click.option(
+        "--state-dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        help="The emulator's state folder.  [default: .lambdaworks beside the template]",
+    )(command)
+    return project_options(command)
+
+
+def state_store(project: Project, state_dir: Path | None) -> Any:
+    """The project's :class:`~lambdaworks.local.store.Store` (the async queue and dead letters)."""
+    from lambdaworks.local.server import STATE_DIR
+    from lambdaworks.local.store import Store
+
+    return Store(state_dir if state_dir is not None else project.root / STATE_DIR)
+
+
+def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None) -> Any:
+    """:func:`state_store` of the project in ``project_dir``."""
+    return state_store(load(project_dir, template, overrides), state_dir)
+
+
 def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> Project:
     """The project, or a usage error that says what is wrong with its description."""
     try:
@@ -51,7 +74,7 @@ def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -
 @click.command("routes")
 @project_options
 def routes_command(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> None:
-    """Print the routes of the project in PROJECT_DIR: method, path, function, API."""
+    """Print the routes of the project in PROJECT_DIR (method, path, function, API), then its schedules."""
     project = load(project_dir, template, overrides)
     for warning in project.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
@@ -63,3 +86,6 @@ def routes_command(project_dir: Path, template: Path | None, overrides: tuple[st
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     for row in rows:
         click.echo("  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip())
+    for schedule in project.schedules:
+        state = "" if schedule.enabled else "  (disabled)"
+        click.echo(f"SCHEDULE  {schedule.expression}  {schedule.function}  ({schedule.name}){state}")

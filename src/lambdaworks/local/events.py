@@ -555,14 +555,17 @@ def eventbridge_event(
     }
 
 
-def schedule_event(rule: str = "every-five-minutes") -> dict[str, Any]:
-    """A scheduled (EventBridge rule) event."""
-    return eventbridge_event(
+def schedule_event(rule: str = "every-five-minutes", when: float | None = None) -> dict[str, Any]:
+    """A scheduled (EventBridge rule) event; ``when`` (epoch seconds) is the scheduled time."""
+    event = eventbridge_event(
         {},
         source="aws.events",
         detail_type="Scheduled Event",
         resources=[f"arn:aws:events:{REGION}:{ACCOUNT}:rule/{rule}"],
     )
+    if when is not None:
+        event["time"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(when))
+    return event
 
 
 def dynamodb_event(

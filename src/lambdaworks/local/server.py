@@ -17,6 +17,7 @@ from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
+from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.store import Store
 from lambdaworks.project import Project, ProjectError, load_project
 
@@ -76,6 +77,7 @@ class Emulator:
         self.store = Store(config.state_path(project))
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker)
+        self.scheduler = Scheduler(self.delivery, lambda: self.project)
         self.servers: list[asyncio.Server] = []
         self.stopped = asyncio.Event()
         self.reloader: Reloader | None = None
@@ -95,6 +97,8 @@ class Emulator:
             await serve(InvokeApi(self.invoker, self.delivery), invoke_sock),
         ]
         self._tasks.append(asyncio.create_task(self.delivery.run()))
+        if self.config.schedules:
+            self._tasks.append(asyncio.create_task(self.scheduler.run()))
         if self.config.reload:
             self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
@@ -111,6 +115,7 @@ class Emulator:
                 return
             self.project = project
             self.gateway.use(project)
+            self.scheduler.reloaded()
             functions = set(project.functions)
             logs.line(
                 "lambdaworks", f"template reloaded: {len(project.functions)} functions, {len(project.routes)} routes"

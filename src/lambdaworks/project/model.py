@@ -149,6 +149,23 @@ class Route:
 
 
 @dataclass(frozen=True)
+class Schedule:
+    """A ``Schedule``/``ScheduleV2`` event or a native schedule: invokes ``function`` asynchronously."""
+
+    name: str  # the event's name in its function
+    function: str
+    expression: str  # rate(...), cron(...) or at(...)
+    timezone: str = "UTC"
+    enabled: bool = True
+    input: str | None = None  # JSON text sent instead of the scheduled event
+    rule: str = ""  # the EventBridge rule or schedule name, in the event's resources ARN
+
+    @property
+    def key(self) -> str:
+        return f"{self.function}.{self.name}"
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything the emulator needs, plus the warnings the loader raised."""
 
@@ -158,6 +175,7 @@ class Project:
     apis: Mapping[str, Api]
     routes: tuple[Route, ...]
     warnings: tuple[str, ...] = ()
+    schedules: tuple[Schedule, ...] = ()
 
     def function(self, name: str) -> Function | None:
         return self.functions.get(name)

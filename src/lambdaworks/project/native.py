@@ -17,7 +17,9 @@ The same model as a SAM template with less ceremony::
     handler = "handler.lambda_handler"
     api = "items"                   # where its routes go (default "http")
     routes = ["GET /hello", { route = "POST /hello", api = "rest" }]
-    schedules = { Nightly = "cron(0 3 * * ? *)" }
+    schedules = { Nightly = "cron(0 3 * * ? *)" }   # or { expression, timezone, input, enabled }
+    retries = 1                     # async invocations: EventInvokeConfig and destinations
+    on_failure = "audit"            # a function here, or an ARN (kept in the dead-letter store)
 
 Strings in ``env`` may use ``${Name}`` for a ``[parameters]`` value (``--parameter-overrides``
 replaces it) or a pseudo parameter such as ``${AWS::Region}``. Unknown keys and wrong types are
@@ -27,6 +29,7 @@ errors that name the key, since a typo here would otherwise be silently ignored.
 from __future__ import annotations
 
 import difflib
+import json
 import sys
 from collections.abc import Mapping
 from pathlib import Path
@@ -52,6 +55,7 @@ from lambdaworks.project.model import (
     function_name_of,
     integration_timeout,
 )
+from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -98,6 +102,7 @@ DEFAULT_KEYS = (
 TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
 API_KEYS = ("type", "stage", "binary_media_types")
 ROUTE_KEYS = ("route", "api", "payload", "timeout_ms")
+SCHEDULE_KEYS = ("expression", "timezone", "input", "enabled")
 METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
 
@@ -184,6 +189,9 @@ class Config:
             apis=frozen_map({name: api for name, api in apis.items() if name in used or name not in IMPLICIT_APIS}),
             routes=tuple(routes),
             warnings=tuple(self.warnings),
+            schedules=tuple(
+                schedule_of(name, event) for name, function in functions.items() for event in function.events
+            ),
         )
 
     def parameters(self, declared: Any) -> dict[str, Any]:
@@ -353,17 +361,30 @@ class Config:
         )
 
     def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:
+        """``NAME = "rate(...)"`` or ``NAME = { expression, timezone, input, enabled }``."""
         where = f"functions.{function}.schedules"
         if isinstance(declared, list):
             declared = {f"Schedule{index + 1}": expression for index, expression in enumerate(declared)}
-        items = self.table(declared, where)
         events = []
-        for name, given in items.items():
-            expression = self.typed(given, str, f"{where}.{name}", "'rate(...)' or 'cron(...)'")
-            if not expression.startswith(("rate(", "cron(", "at(")):
-                raise self.error(f"{where}.{name}", f"expected 'rate(...)' or 'cron(...)', got {expression!r}")
-            events.append(EventSource(name=name, kind="Schedule", properties=frozen_map({"Schedule": expression})))
-            self.warnings.append(
-                f"{function}.{name}: Schedule events are not triggered by this version of the emulator"
-            )
+        for name, given in self.table(declared, where).items():
+            if isinstance(given, str):
+                event = EventSource(name=name, kind="Schedule", properties=frozen_map({"Schedule": given}))
+            else:
+                spec = self.table(given, f"{where}.{name}", SCHEDULE_KEYS)
+                properties = {
+                    "ScheduleExpression": self.typed(spec.get("expression"), str, f"{where}.{name}", "an expression"),
+                    "State": "ENABLED"
+                    if self.typed(spec.get("enabled", True), bool, where, "true/false")
+                    else "DISABLED",
+                }
+                if "timezone" in spec:
+                    properties["ScheduleExpressionTimezone"] = self.typed(spec["timezone"], str, where, "a zone name")
+                if "input" in spec:
+                    properties["Input"] = json.dumps(self.table(spec["input"], f"{where}.{name}.input"))
+                event = EventSource(name=name, kind="ScheduleV2", properties=frozen_map(properties))
+            try:
+                schedule_of(function, event)
+            except ScheduleError as exc:
+                raise self.error(f"{where}.{name}", str(exc)) from None
+            events.append(event)
         return tuple(events)

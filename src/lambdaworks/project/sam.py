@@ -32,6 +32,7 @@ from lambdaworks.project.model import (
     function_name_of,
     integration_timeout,
 )
+from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.yaml_loader import load_yaml
 
 FUNCTION = "AWS::Serverless::Function"
@@ -154,6 +155,12 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
         apis=frozen_map(apis),
         routes=tuple(routes),
         warnings=tuple(warnings),
+        schedules=tuple(
+            schedule_of(name, event)
+            for name, function in functions.items()
+            for event in function.events
+            if event.kind in ("Schedule", "ScheduleV2")
+        ),
     )
 
 
@@ -262,8 +269,14 @@ def load_function(
         event_props = event.get("Properties") or {}
         if kind in ("Api", "HttpApi"):
             routes.append(route(name, event_name, kind, event_props, apis, warnings))
+            continue
+        events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(event_props)))
+        if kind in ("Schedule", "ScheduleV2"):
+            try:
+                schedule_of(name, events[-1])
+            except ScheduleError as exc:
+                raise TemplateError(f"event {event_name}: {exc}", resource=name) from None
         else:
-            events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(event_props)))
             warnings.append(f"{name}.{event_name}: {kind} events are not triggered by this version of the emulator")
     reserved = props.get("ReservedConcurrentExecutions")
     function = Function(
