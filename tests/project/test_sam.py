@@ -9,7 +9,7 @@ import pytest
 
 from lambdaworks.project import Api, EventSource, Function, Route, TemplateError, load_project
 from lambdaworks.project.intrinsics import Resolver
-from lambdaworks.project.model import Schedule
+from lambdaworks.project.model import Authorizer, Cors, Schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sam-app"
@@ -199,7 +199,10 @@ def test_unsupported_features_warn_loudly(tmp_path: Path) -> None:
             Properties:
               StageName: v1
               BinaryMediaTypes: ["image~1png"]
-              Auth: {DefaultAuthorizer: MyAuth}
+              Auth:
+                DefaultAuthorizer: Pool
+                ApiKeyRequired: true
+                Authorizers: {Pool: {UserPoolArn: "arn:aws:cognito-idp:us-east-1:123456789012:userpool/x"}}
               Cors: "'*'"
           Fn:
             Type: AWS::Serverless::Function
@@ -216,15 +219,22 @@ def test_unsupported_features_warn_loudly(tmp_path: Path) -> None:
     """,
     )
     project = load_project(tmp_path)
-    assert project.apis["Api"] == Api(name="Api", kind="rest", stage="v1", binary_media_types=("image~1png",))
-    assert project.routes == (Route("GET", "/x", "Fn", "Api", "rest", "1.0"),)
+    assert project.apis["Api"] == Api(
+        name="Api",
+        kind="rest",
+        stage="v1",
+        binary_media_types=("image~1png",),
+        authorizers={"Pool": Authorizer("Pool", "cognito")},
+        default_authorizer="Pool",
+        cors=Cors(allow_origins=("*",)),
+    )
+    assert project.routes == (Route("GET", "/x", "Fn", "Api", "rest", "1.0"),)  # Auth: {Authorizer: NONE}
     assert set(project.warnings) == {
-        "Api: Auth is not emulated yet (requests are served without it)",
-        "Api: Cors is not emulated yet (requests are served without it)",
+        "Api: Auth.ApiKeyRequired: API keys are not checked locally",
+        "Api: authorizer Pool: Cognito user pool authorizers are not emulated; its routes answer 401",
         "Fn: property FileSystemConfigs is not emulated locally",
         "Fn: layer arn:aws:lambda:us-east-1:123456789012:layer:remote:3 is not in this template (a published ARN?); "
         "skipped locally",
-        "Fn.Get: Auth is not emulated yet",
         "Fn.Queue: SQS events are not triggered by this version of the emulator",
         "Machine: AWS::Serverless::StateMachine is not emulated locally",
     }

@@ -21,6 +21,17 @@ def run_loop(main: Any) -> Any:
     return uvloop.run(main)
 
 
+def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
+    """``ISSUER=FILE_OR_URL`` options; the issuer may itself contain ``=``-free URLs only."""
+    found = {}
+    for value in values:
+        issuer, sep, where = value.rpartition("=")
+        if not sep or not issuer or not where:
+            raise click.BadParameter(f"{value!r} is not ISSUER=FILE_OR_URL", param_hint="--jwks")
+        found[issuer] = where if where.startswith(("http://", "https://")) else str(Path(where).resolve())
+    return found
+
+
 @click.command("dev")
 @project_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
@@ -42,6 +53,12 @@ def run_loop(main: Any) -> Any:
     help="Lambda's async retry 'minute' in seconds; all async timings (backoff, event age) scale with it.",
 )
 @click.option("--schedules/--no-schedules", default=True, show_default=True, help="Fire Schedule events.")
+@click.option(
+    "--jwks",
+    multiple=True,
+    metavar="ISSUER=FILE_OR_URL",
+    help="The JWKS a JWT authorizer's issuer signs with (repeatable). Loopback issuers are discovered.",
+)
 def dev_command(
     project_dir: Path,
     template: Path | None,
@@ -55,8 +72,10 @@ def dev_command(
     state_dir: Path | None,
     retry_delay: float,
     schedules: bool,
+    jwks: tuple[str, ...],
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
+    from lambdaworks.local.authorizers import startup_warnings
     from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
@@ -74,13 +93,15 @@ def dev_command(
         state_dir=state_dir,
         retry_delay=retry_delay,
         schedules=schedules,
+        jwks=parse_jwks(jwks),
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
     async def run() -> None:
         emulator = Emulator(config, project, Logs(sys.stdout, log_stream))
         gateway_port, api_port = await emulator.start()
-        for warning in project.warnings:
+        warnings = [*project.warnings, *startup_warnings(project, emulator.gateway.authorization.jwt)]
+        for warning in warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)
         for route in project.routes:
             click.echo(

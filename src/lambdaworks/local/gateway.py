@@ -11,12 +11,15 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from lambdaworks.local import events
+from lambdaworks.local import cors, events
+from lambdaworks.local.authorizers import Authorization
 from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import SYNC_LIMIT, Invoker
+from lambdaworks.local.jwt_auth import JwtVerifier
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
 from lambdaworks.project.model import Api, Project
@@ -45,17 +48,43 @@ def media_matches(content_type: str | None, patterns: tuple[str, ...]) -> bool:
 class Gateway:
     """HTTP handler serving every API of the project on one port."""
 
-    def __init__(self, project: Project, invoker: Invoker) -> None:
+    def __init__(self, project: Project, invoker: Invoker, jwks: Mapping[str, str] | None = None) -> None:
         self.invoker = invoker
+        self.authorization = Authorization(invoker, JwtVerifier(jwks))
         self.use(project)
 
     def use(self, project: Project) -> None:
         """Serve ``project`` from now on (after a template reload)."""
         self.project = project
         self.routers = {name: Router([r for r in project.routes if r.api == name]) for name in project.apis}
+        self.cors_apis = [api for api in project.apis.values() if api.cors is not None]
+        self.authorization.clear()
 
     async def __call__(self, request: Request) -> Response:
         found = self.match(request)
+        if self.cors_apis and request.method == "OPTIONS":
+            answer = self.preflight(request, found)
+            if answer is not None:
+                return answer
+        response = await self.serve(request, found)
+        if self.cors_apis and found is not None and found[0].cors is not None and found[0].kind == "http":
+            return cors.http_decorate(found[0].cors, request, response)
+        return response
+
+    def preflight(self, request: Request, found: tuple[Api, Match] | None) -> Response | None:
+        """The gateway's own answer to an OPTIONS request, when CORS is configured for it."""
+        if found is not None and found[1].route.method == "OPTIONS":
+            return None  # the function declared OPTIONS itself
+        for api in self.cors_apis:
+            assert api.cors is not None
+            if api.kind == "http" and cors.is_preflight(request) and (found is None or found[0] is api):
+                return cors.http_preflight(api.cors, request)
+            if api.kind == "rest" and self.routers[api.name].allows_path(request.path):
+                return cors.rest_preflight(api.cors, self.routers[api.name].methods_for(request.path))
+        return None
+
+    async def serve(self, request: Request, found: tuple[Api, Match] | None) -> Response:
+        """Route, authorize and invoke: the response of the matched route's integration."""
         if found is None:
             if any(api.kind == "http" for api in self.project.apis.values()) and not any(
                 api.kind == "rest" and self.routers[name].allows_path(request.path)
@@ -65,6 +94,12 @@ class Gateway:
             return json_response(403, b'{"message":"Missing Authentication Token"}')
         api, match = found
         event = self.event(request, api, match)
+        if match.route.authorizer is not None:
+            verdict = await self.authorization.check(request, api, match.route, event)
+            if verdict.response is not None:
+                return verdict.response
+            if verdict.context is not None:
+                event["requestContext"]["authorizer"] = verdict.context
         payload = json.dumps(event).encode()
         if len(payload) > SYNC_LIMIT:
             return json_response(413, b'{"message":"Request Entity Too Large"}')

@@ -68,6 +68,11 @@ class Router:
             return Match(self.default, {})
         return None
 
+    def methods_for(self, raw_path: str) -> set[str]:
+        """The methods routes declare for this path (``ANY`` included as such)."""
+        path = unquote(raw_path)
+        return {route.method for _, regex, route in self.routes if regex.match(path)}
+
     def allows_path(self, raw_path: str) -> bool:
         """Some route has this path (for any method)."""
         path = unquote(raw_path)

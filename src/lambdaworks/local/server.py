@@ -61,6 +61,7 @@ class EmulatorConfig:
     state_dir: Path | None = None  # default: .lambdaworks/ beside the template
     retry_delay: float = MINUTE
     schedules: bool = True
+    jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
 
     def state_path(self, project: Project) -> Path:
         """Where the durable queue and the dead-letter store live."""
@@ -76,7 +77,7 @@ class Emulator:
         self.invoker = Invoker(project, logs)
         self.store = Store(config.state_path(project))
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
-        self.gateway = Gateway(project, self.invoker)
+        self.gateway = Gateway(project, self.invoker, config.jwks)
         self.scheduler = Scheduler(self.delivery, lambda: self.project)
         self.servers: list[asyncio.Server] = []
         self.stopped = asyncio.Event()

@@ -117,6 +117,44 @@ class Function:
         return self.runtime.startswith("provided")
 
 
+#: Route authorizer names with a meaning of their own.
+NO_AUTH = "NONE"
+IAM_AUTH = "AWS_IAM"
+
+
+@dataclass(frozen=True)
+class Authorizer:
+    """A Lambda (``token``/``request``) or ``jwt`` authorizer of an API.
+
+    ``identity`` holds API Gateway's identity-source expressions as ``(where, name)`` pairs, ``where``
+    one of ``header``, ``query``, ``stage``, ``context``. ``ttl`` is the result cache's lifetime.
+    """
+
+    name: str
+    kind: str
+    function: str | None = None
+    identity: tuple[tuple[str, str], ...] = ()
+    validation: str | None = None  # TOKEN: ValidationExpression
+    ttl: int = 0
+    payload_version: str = "1.0"  # HTTP API Lambda authorizers: 1.0 or 2.0
+    simple_responses: bool = False
+    issuer: str | None = None
+    audience: tuple[str, ...] = ()
+    jwks: str | None = None  # a JWKS file or URL; None: OpenID discovery on a loopback issuer
+
+
+@dataclass(frozen=True)
+class Cors:
+    """An API's CORS configuration (SAM ``Cors`` for REST, ``CorsConfiguration`` for HTTP APIs)."""
+
+    allow_origins: tuple[str, ...] = ()
+    allow_methods: tuple[str, ...] = ()
+    allow_headers: tuple[str, ...] = ()
+    expose_headers: tuple[str, ...] = ()
+    max_age: int | None = None
+    allow_credentials: bool = False
+
+
 @dataclass(frozen=True)
 class Api:
     """An API Gateway API: ``rest`` (v1, ``AWS::Serverless::Api``) or ``http`` (``HttpApi``)."""
@@ -125,6 +163,9 @@ class Api:
     kind: str
     stage: str
     binary_media_types: tuple[str, ...] = ()
+    authorizers: Mapping[str, Authorizer] = field(default_factory=frozen_map)
+    default_authorizer: str | None = None
+    cors: Cors | None = None
 
     @property
     def payload_version(self) -> str:
@@ -142,6 +183,8 @@ class Route:
     kind: str
     payload_version: str = "1.0"
     integration_timeout: float | None = None  # seconds (SAM TimeoutInMillis); None: the API's maximum
+    authorizer: str | None = None  # an authorizer of the API, AWS_IAM, or None (open)
+    scopes: tuple[str, ...] = ()  # JWT authorizers: AuthorizationScopes (any one is enough)
 
     @property
     def key(self) -> str:

@@ -41,10 +41,14 @@ from lambdaworks.project.model import (
     DEFAULT_MEMORY,
     DEFAULT_TIMEOUT,
     EVENT_AGE_BOUNDS,
+    IAM_AUTH,
     MAX_EVENT_AGE,
     MAX_RETRIES,
+    NO_AUTH,
     Api,
     AsyncConfig,
+    Authorizer,
+    Cors,
     Destination,
     EventSource,
     Function,
@@ -55,6 +59,7 @@ from lambdaworks.project.model import (
     function_name_of,
     integration_timeout,
 )
+from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 
 if sys.version_info >= (3, 11):
@@ -100,8 +105,21 @@ DEFAULT_KEYS = (
     "max_event_age",
 )
 TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
-API_KEYS = ("type", "stage", "binary_media_types")
-ROUTE_KEYS = ("route", "api", "payload", "timeout_ms")
+API_KEYS = ("type", "stage", "binary_media_types", "authorizers", "default_authorizer", "cors")
+AUTHORIZER_KEYS = (
+    "type",
+    "function",
+    "identity",
+    "validation",
+    "ttl",
+    "payload",
+    "simple",
+    "issuer",
+    "audience",
+    "jwks",
+)
+CORS_KEYS = ("allow_origins", "allow_methods", "allow_headers", "expose_headers", "max_age", "allow_credentials")
+ROUTE_KEYS = ("route", "api", "payload", "timeout_ms", "auth", "scopes")
 SCHEDULE_KEYS = ("expression", "timezone", "input", "enabled")
 METHODS = ("ANY", "GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
 
@@ -169,11 +187,11 @@ class Config:
         self.table(config, "", TOP_KEYS)
         self.resolver.parameters = self.parameters(config.get("parameters", {}))
         layers = self.layers(config.get("layers", {}))
+        self.function_names = set(self.table(config.get("functions", {}), "functions"))
         apis = {**IMPLICIT_APIS, **self.apis(config.get("apis", {}))}
         defaults = self.table(config.get("defaults", {}), "defaults", DEFAULT_KEYS)
         functions: dict[str, Function] = {}
         routes: list[Route] = []
-        self.function_names = set(self.table(config.get("functions", {}), "functions"))
         for name, given in self.table(config.get("functions", {}), "functions").items():
             spec = self.table(given, f"functions.{name}", FUNCTION_KEYS)
             function, function_routes = self.function(name, defaults, spec, layers, apis)
@@ -220,8 +238,71 @@ class Config:
                 raise self.error(f"{where}.type", f"expected 'rest' or 'http', got {kind!r}")
             stage = self.typed(spec.get("stage", "Prod" if kind == "rest" else "$default"), str, where, "a stage name")
             binary = self.typed(spec.get("binary_media_types", []), list, where, "a list of media types")
-            apis[name] = Api(name=name, kind=kind, stage=stage, binary_media_types=tuple(str(t) for t in binary))
+            authorizers = {
+                key: self.authorizer(f"{where}.authorizers.{key}", key, kind, value)
+                for key, value in self.table(spec.get("authorizers", {}), f"{where}.authorizers").items()
+            }
+            default = spec.get("default_authorizer")
+            if default is not None and default not in authorizers and default not in (IAM_AUTH, NO_AUTH):
+                raise self.error(f"{where}.default_authorizer", f"{default!r} is not in {where}.authorizers")
+            apis[name] = Api(
+                name=name,
+                kind=kind,
+                stage=stage,
+                binary_media_types=tuple(str(t) for t in binary),
+                authorizers=frozen_map(authorizers),
+                default_authorizer=None if default in (None, NO_AUTH) else str(default),
+                cors=self.cors(f"{where}.cors", spec["cors"]) if "cors" in spec else None,
+            )
         return apis
+
+    def authorizer(self, where: str, name: str, api_kind: str, given: Any) -> Authorizer:
+        spec = self.table(given, where, AUTHORIZER_KEYS)
+        kind = spec.get("type", "jwt" if "issuer" in spec else "request")
+        if kind not in ("token", "request", "jwt") or (kind == "token" and api_kind != "rest"):
+            raise self.error(f"{where}.type", f"expected 'token' (REST), 'request' or 'jwt' (HTTP), got {kind!r}")
+        default_identity = ["$request.header.Authorization"] if kind in ("token", "jwt") else []
+        identity = []
+        for expression in self.typed(spec.get("identity", default_identity), list, f"{where}.identity", "a list"):
+            try:
+                identity.append(identity_source(str(expression)))
+            except ValueError as exc:
+                raise self.error(f"{where}.identity", str(exc)) from None
+        function = spec.get("function")
+        if kind != "jwt" and function not in self.function_names:
+            raise self.error(f"{where}.function", f"{function!r} is not a function of this config")
+        payload = str(spec.get("payload", "2.0" if api_kind == "http" and kind == "request" else "1.0"))
+        jwks = spec.get("jwks")
+        if isinstance(jwks, str) and not jwks.startswith(("http://", "https://")):
+            jwks = str((self.root / jwks).resolve())
+        return Authorizer(
+            name=name,
+            kind=kind,
+            function=function if kind != "jwt" else None,
+            identity=tuple(identity),
+            validation=spec.get("validation"),
+            ttl=self.typed(spec.get("ttl", REST_AUTH_TTL if api_kind == "rest" else 0), int, f"{where}.ttl", "seconds"),
+            payload_version=payload,
+            simple_responses=bool(spec.get("simple", False)) and payload == "2.0",
+            issuer=spec.get("issuer"),
+            audience=tuple(str(a) for a in self.typed(spec.get("audience", []), list, where, "a list")),
+            jwks=jwks,
+        )
+
+    def cors(self, where: str, given: Any) -> Cors:
+        spec = self.table(given, where, CORS_KEYS)
+
+        def strings(key: str) -> tuple[str, ...]:
+            return tuple(str(v) for v in self.typed(spec.get(key, []), list, f"{where}.{key}", "a list"))
+
+        return Cors(
+            allow_origins=strings("allow_origins"),
+            allow_methods=tuple(m.upper() for m in strings("allow_methods")),
+            allow_headers=strings("allow_headers"),
+            expose_headers=strings("expose_headers"),
+            max_age=spec.get("max_age"),
+            allow_credentials=bool(spec.get("allow_credentials", False)),
+        )
 
     def function(
         self,
@@ -350,6 +431,10 @@ class Config:
                 timeout = integration_timeout(ms, api.kind)
             except ValueError as exc:
                 raise self.error(f"{where}.timeout_ms", str(exc)) from None
+        auth = self.typed(spec.get("auth", api.default_authorizer or NO_AUTH), str, f"{where}.auth", "a name")
+        if auth not in (NO_AUTH, IAM_AUTH) and auth not in api.authorizers:
+            raise self.error(f"{where}.auth", f"{auth!r} is not an authorizer of API {api_name!r}")
+        scopes = tuple(str(s) for s in self.typed(spec.get("scopes", []), list, f"{where}.scopes", "a list"))
         return Route(
             method=method,
             path=path,
@@ -358,6 +443,8 @@ class Config:
             kind=api.kind,
             payload_version=payload,
             integration_timeout=timeout,
+            authorizer=None if auth == NO_AUTH else auth,
+            scopes=scopes,
         )
 
     def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:

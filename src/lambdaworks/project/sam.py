@@ -32,6 +32,7 @@ from lambdaworks.project.model import (
     function_name_of,
     integration_timeout,
 )
+from lambdaworks.project.sam_auth import route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.yaml_loader import load_yaml
 
@@ -83,7 +84,7 @@ HARMLESS = {
     "AutoPublishCodeSha256",
     "VersionDescription",
 }
-API_USED = {"StageName", "BinaryMediaTypes", "Name"}
+API_USED = {"StageName", "BinaryMediaTypes", "Name", "Auth", "Cors", "CorsConfiguration"}
 API_HARMLESS = {
     "Description",
     "Tags",
@@ -107,7 +108,6 @@ API_HARMLESS = {
     "PropagateTags",
     "Domain",
 }
-NOT_YET = {"Cors", "CorsConfiguration", "Auth"}  # arrive with the emulator's second part
 
 
 def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
@@ -216,9 +216,7 @@ def explicit_apis(
         section = globals_.get("Api" if kind == "rest" else "HttpApi")
         props = resolver.resolve(merged(section, resource.get("Properties") or {}), name)
         for key in sorted(set(props) - API_USED - API_HARMLESS):
-            if key in NOT_YET:
-                warn(f"{name}: {key} is not emulated yet (requests are served without it)")
-            elif key not in ("DefinitionBody", "DefinitionUri"):
+            if key not in ("DefinitionBody", "DefinitionUri"):
                 warn(f"{name}: property {key} is not emulated locally")
         if "DefinitionBody" in props or "DefinitionUri" in props:
             warn(f"{name}: routes come from the functions' Events; the OpenAPI definition is not read")
@@ -226,10 +224,28 @@ def explicit_apis(
         stage = props.get("StageName") or default_stage
         if stage is None:
             raise TemplateError("StageName is required for AWS::Serverless::Api", resource=name)
-        apis[name] = Api(
-            name=name, kind=kind, stage=str(stage), binary_media_types=tuple(props.get("BinaryMediaTypes") or ())
-        )
+        api = Api(name=name, kind=kind, stage=str(stage), binary_media_types=tuple(props.get("BinaryMediaTypes") or ()))
+        apis[name] = with_auth_and_cors(api, props, resources, warn)
     return apis
+
+
+def implicit_api(
+    kind: str,
+    resources: Mapping[str, Any],
+    resolver: Resolver,
+    globals_: Mapping[str, Any],
+    warn: Callable[[str], None],
+) -> Api:
+    """``ServerlessRestApi``/``ServerlessHttpApi``, which SAM creates from Globals when an event needs it."""
+    name = IMPLICIT_REST if kind == "rest" else IMPLICIT_HTTP
+    props = resolver.resolve(dict(globals_.get("Api" if kind == "rest" else "HttpApi") or {}), name)
+    api = Api(
+        name=name,
+        kind=kind,
+        stage="Prod" if kind == "rest" else "$default",
+        binary_media_types=tuple(props.get("BinaryMediaTypes") or ()),
+    )
+    return with_auth_and_cors(api, props, resources, warn)
 
 
 def load_function(
@@ -268,6 +284,10 @@ def load_function(
         kind = str(event.get("Type"))
         event_props = event.get("Properties") or {}
         if kind in ("Api", "HttpApi"):
+            if kind == "Api" and "RestApiId" not in event_props and IMPLICIT_REST not in apis:
+                apis[IMPLICIT_REST] = implicit_api("rest", resources, resolver, globals_, warnings.append)
+            if kind == "HttpApi" and "ApiId" not in event_props and IMPLICIT_HTTP not in apis:
+                apis[IMPLICIT_HTTP] = implicit_api("http", resources, resolver, globals_, warnings.append)
             routes.append(route(name, event_name, kind, event_props, apis, warnings))
             continue
         events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(event_props)))
@@ -334,8 +354,6 @@ def route(
     api_name = props.get("RestApiId" if kind == "Api" else "ApiId")
     if api_name is None:
         api_name = IMPLICIT_REST if kind == "Api" else IMPLICIT_HTTP
-        if api_name not in apis:
-            apis[api_name] = Api(name=api_name, kind=api_kind, stage="Prod" if kind == "Api" else "$default")
     elif api_name not in apis:
         raise TemplateError(f"event {event_name} names API {api_name}, which is not in the template", resource=function)
     if kind == "Api" and ("Path" not in props or "Method" not in props):
@@ -344,7 +362,7 @@ def route(
     method = str(props.get("Method", "ANY")).upper()
     if method == "X-AMAZON-APIGATEWAY-ANY-METHOD":
         method = "ANY"
-    for key in ("Auth", "RequestParameters", "RequestModel"):
+    for key in ("RequestParameters", "RequestModel"):
         if key in props:
             warnings.append(f"{function}.{event_name}: {key} is not emulated yet")
     payload = str(props.get("PayloadFormatVersion") or apis[api_name].payload_version)
@@ -354,6 +372,7 @@ def route(
             timeout = integration_timeout(int(props["TimeoutInMillis"]), api_kind)
         except ValueError as exc:
             raise TemplateError(f"event {event_name}: TimeoutInMillis {exc}", resource=function) from None
+    authorizer, scopes = route_auth(function, event_name, props, apis[api_name])
     return Route(
         method=method,
         path=path,
@@ -362,6 +381,8 @@ def route(
         kind=api_kind,
         payload_version=payload,
         integration_timeout=timeout,
+        authorizer=authorizer,
+        scopes=scopes,
     )
 
 

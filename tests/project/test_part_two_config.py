@@ -1,4 +1,5 @@
-"""``EventInvokeConfig``/``DeadLetterQueue`` (SAM) and their native-config keys load to one model."""
+"""What the emulator's second part reads, from SAM and the native config alike: async settings
+(``EventInvokeConfig``, ``DeadLetterQueue``), authorizers and CORS."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambdaworks.project import ProjectError, load_project
-from lambdaworks.project.model import AsyncConfig, Destination
+from lambdaworks.project.model import AsyncConfig, Authorizer, Cors, Destination
 
 
 def write(tmp_path: Path, name: str, body: str) -> Path:
@@ -94,3 +95,83 @@ def test_async_config_loads(tmp_path: Path, name: str, body: str) -> None:
 def test_async_config_errors(tmp_path: Path, name: str, body: str, message: str) -> None:
     with pytest.raises(ProjectError, match=message):
         load_project(write(tmp_path, name, body))
+
+
+AUTH_SAM = """
+Resources:
+  Api:
+    Type: AWS::Serverless::HttpApi
+    Properties:
+      CorsConfiguration: {AllowOrigins: [https://app.example], AllowMethods: [get], MaxAge: 60}
+      Auth:
+        DefaultAuthorizer: Jwt
+        Authorizers:
+          Jwt:
+            JwtConfiguration: {issuer: "https://issuer.example", audience: [app]}
+          Lambda:
+            FunctionArn: !GetAtt Auth.Arn
+            AuthorizerPayloadFormatVersion: "2.0"
+            EnableSimpleResponses: true
+            Identity: {Headers: [X-User], ReauthorizeEvery: 30}
+  Auth:
+    Type: AWS::Serverless::Function
+    Properties: {CodeUri: src, Handler: app.auth, Runtime: python3.12}
+  Web:
+    Type: AWS::Serverless::Function
+    Properties:
+      CodeUri: src
+      Handler: app.web
+      Runtime: python3.12
+      Events:
+        A: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /a, Method: GET, Auth: {AuthorizationScopes: [read]}}}
+        B: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /b, Method: GET, Auth: {Authorizer: Lambda}}}
+        C: {Type: HttpApi, Properties: {ApiId: !Ref Api, Path: /c, Method: GET, Auth: {Authorizer: NONE}}}
+"""
+
+AUTH_NATIVE = """
+[apis.Api]
+type = "http"
+default_authorizer = "Jwt"
+cors = { allow_origins = ["https://app.example"], allow_methods = ["get"], max_age = 60 }
+authorizers.Jwt = { type = "jwt", issuer = "https://issuer.example", audience = ["app"] }
+authorizers.Lambda = { function = "Auth", identity = ["$request.header.X-User"], ttl = 30, simple = true }
+
+[functions.Auth]
+code = "src"
+handler = "app.auth"
+
+[functions.Web]
+code = "src"
+handler = "app.web"
+api = "Api"
+routes = [
+  { route = "GET /a", scopes = ["read"] },
+  { route = "GET /b", auth = "Lambda" },
+  { route = "GET /c", auth = "NONE" },
+]
+"""
+
+
+@pytest.mark.parametrize(("name", "body"), [("template.yaml", AUTH_SAM), ("lambdaworks.toml", AUTH_NATIVE)])
+def test_authorizers_and_cors_load(tmp_path: Path, name: str, body: str) -> None:
+    project = load_project(write(tmp_path, name, body))
+    api = project.apis["Api"]
+    assert api.default_authorizer == "Jwt"
+    assert api.cors == Cors(allow_origins=("https://app.example",), allow_methods=("GET",), max_age=60)
+    assert api.authorizers["Jwt"] == Authorizer(
+        "Jwt", "jwt", identity=(("header", "Authorization"),), issuer="https://issuer.example", audience=("app",)
+    )
+    assert api.authorizers["Lambda"] == Authorizer(
+        "Lambda",
+        "request",
+        function="Auth",
+        identity=(("header", "X-User"),),
+        ttl=30,
+        payload_version="2.0",
+        simple_responses=True,
+    )
+    assert [(r.path, r.authorizer, r.scopes) for r in project.routes] == [
+        ("/a", "Jwt", ("read",)),
+        ("/b", "Lambda", ()),
+        ("/c", None, ()),
+    ]
