@@ -66,6 +66,7 @@ def issuer() -> Iterator[Issuer]:
     thread.start()
     yield server
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="module")
