@@ -14,7 +14,7 @@ from typing import Any
 
 import click
 
-from lambdaworks.cli.project import open_store, state_options
+from lambdaworks.cli.project import F, open_store, state_options
 
 
 def _when(stamp: float) -> str:
@@ -79,10 +79,15 @@ def _selected(store: Any, ids: tuple[int, ...], everything: bool) -> list[Any]:
     return found
 
 
+def selection_options(command: F) -> F:
+    """``IDS...`` or ``--all``, plus the project and state options."""
+    command = state_options(command)
+    command = click.option("--all", "everything", is_flag=True, help="Every dead letter.")(command)
+    return click.argument("ids", nargs=-1, type=int)(command)
+
+
 @dead_letters_group.command("redrive")
-@click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "everything", is_flag=True, help="Every dead letter.")
-@state_options
+@selection_options
 def redrive_command(
     ids: tuple[int, ...],
     everything: bool,
@@ -104,9 +109,7 @@ def redrive_command(
 
 
 @dead_letters_group.command("purge")
-@click.argument("ids", nargs=-1, type=int)
-@click.option("--all", "everything", is_flag=True, help="Every dead letter.")
-@state_options
+@selection_options
 def purge_command(
     ids: tuple[int, ...],
     everything: bool,
