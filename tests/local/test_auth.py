@@ -180,6 +180,18 @@ def test_http_simple_response(live: LiveEmulator) -> None:
     assert context == {"lambda": {"user": "alice", "n": 7, "route": "GET /http/simple"}}
 
 
+def test_http_lambda_authorizer_errors_and_cache(live: LiveEmulator) -> None:
+    response = get(live, "/http/simple", **{"X-User": "crash"})
+    assert response.status_code == 500
+    assert response.json() == {"message": "Internal Server Error"}
+    one = authorizer_of(get(live, "/http/cached", **{"X-User": "alice"}))
+    two = authorizer_of(get(live, "/http/cached", **{"X-User": "alice"}))
+    assert one == two  # ReauthorizeEvery: 300 - the authorizer ran once
+    three = authorizer_of(get(live, "/http/simple", **{"X-User": "alice"}))  # Simple: no cache
+    assert three["lambda"]["user"] == "alice"
+    assert get(live, "/http/cached", **{"X-User": "mallory"}).status_code == 403
+
+
 def test_http_policy_response_payload_1(live: LiveEmulator) -> None:
     assert get(live, "/http/policy", **{"X-User": "mallory"}).status_code == 403
     assert authorizer_of(get(live, "/http/policy", **{"X-User": "alice"})) == {"lambda": {"user": "alice"}}

@@ -60,8 +60,14 @@ def authorizer(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 def http_authorizer(event: dict[str, Any], context: Any) -> dict[str, Any]:
     """HTTP API Lambda authorizer, payload 2.0 (simple response) or 1.0 (IAM policy)."""
+    CALLS["n"] += 1
     user = event["identitySource"][0] if event["version"] == "2.0" else event["identitySource"]
+    if user == "crash":
+        raise ValueError("authorizer bug")
     if event["version"] == "2.0":
-        return {"isAuthorized": user == "alice", "context": {"user": user, "n": 7, "route": event["routeKey"]}}
+        context = {"user": user, "n": 7, "route": event["routeKey"]}
+        if event["routeKey"] == "GET /http/cached":
+            context = {"calls": CALLS["n"]}
+        return {"isAuthorized": user == "alice", "context": context}
     effect = "Allow" if user == "alice" else "Deny"
     return {"principalId": user, "policyDocument": _policy(effect, event["methodArn"]), "context": {"user": user}}
