@@ -33,12 +33,9 @@ def list_command(
     project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None, function: str | None
 ) -> None:
     """One line per dead letter: ID, when, function, condition, where it went."""
-    store = open_store(project_dir, template, overrides, state_dir)
-    try:
+    with open_store(project_dir, template, overrides, state_dir) as store:
         records = store.records(function=function)
         pending = store.pending(function)
-    finally:
-        store.close()
     if not records:
         click.echo("No dead letters.")
     for record in records:
@@ -55,11 +52,8 @@ def show_command(
     record_id: int, project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None
 ) -> None:
     """Print dead letter RECORD_ID as the destination received it (JSON)."""
-    store = open_store(project_dir, template, overrides, state_dir)
-    try:
+    with open_store(project_dir, template, overrides, state_dir) as store:
         record = store.record(record_id)
-    finally:
-        store.close()
     if record is None or record.condition == "Success":
         raise click.ClickException(f"no dead letter {record_id}; `lambdaworks dead-letters list` shows them")
     click.echo(json.dumps(record.record, indent=2))
@@ -99,13 +93,10 @@ def redrive_command(
     """Queue the original events of IDS again, as new asynchronous invocations of their functions."""
     from lambdaworks.local.store import original_payload
 
-    store = open_store(project_dir, template, overrides, state_dir)
-    try:
+    with open_store(project_dir, template, overrides, state_dir) as store:
         for record in _selected(store, ids, everything):
             request_id = store.redrive(record, original_payload(record))
             click.echo(f"{record.id}: queued again for {record.function} as {request_id}")
-    finally:
-        store.close()
 
 
 @dead_letters_group.command("purge")
@@ -119,9 +110,6 @@ def purge_command(
     state_dir: Path | None,
 ) -> None:
     """Delete dead letters IDS for good."""
-    store = open_store(project_dir, template, overrides, state_dir)
-    try:
+    with open_store(project_dir, template, overrides, state_dir) as store:
         removed = store.purge(None if everything else [r.id for r in _selected(store, ids, everything)])
-    finally:
-        store.close()
     click.echo(f"{removed} dead letters purged.")

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from lambdaworks.project import Project, ProjectError, load_project
+
+if TYPE_CHECKING:  # the store is imported when a command needs it, not at CLI start-up
+    from lambdaworks.local.store import Store
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,15 +53,15 @@ def state_options(command: F) -> F:
     return project_options(command)
 
 
-def state_store(project: Project, state_dir: Path | None) -> Any:
+def state_store(project: Project, state_dir: Path | None) -> Store:
     """The project's :class:`~lambdaworks.local.store.Store` (the async queue and dead letters)."""
-    from lambdaworks.local.server import STATE_DIR
     from lambdaworks.local.store import Store
+    from lambdaworks.local.store import state_dir as state_path
 
-    return Store(state_dir if state_dir is not None else project.root / STATE_DIR)
+    return Store(state_path(project.root, state_dir))
 
 
-def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None) -> Any:
+def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, ...], state_dir: Path | None) -> Store:
     """:func:`state_store` of the project in ``project_dir``."""
     return state_store(load(project_dir, template, overrides), state_dir)
 

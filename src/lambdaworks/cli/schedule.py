@@ -44,7 +44,7 @@ def fire_command(
     A running ``lambdaworks dev`` on the same project delivers it within a second; otherwise the
     next one to start does.
     """
-    from lambdaworks.local.scheduler import schedule_payload
+    from lambdaworks.local.scheduler import fire
 
     project = load(project_dir, template, overrides)
     found = [s for s in project.schedules if name in (s.key, s.name)]
@@ -53,10 +53,6 @@ def fire_command(
         what = "is ambiguous" if found else "is not a schedule of the project"
         raise click.ClickException(f"{name!r} {what}; schedules: {known}")
     schedule = found[0]
-    store = state_store(project, state_dir)
-    try:
-        payload = schedule_payload(schedule, datetime.datetime.now(datetime.timezone.utc).timestamp())
-        request_id = store.enqueue(schedule.function, payload, source=f"schedule:{schedule.key}")
-    finally:
-        store.close()
+    with state_store(project, state_dir) as store:
+        request_id = fire(store.enqueue, schedule)
     click.echo(f"{schedule.key} fired: async event {request_id} queued for {schedule.function}")

@@ -28,11 +28,11 @@ def schedule_payload(schedule: Schedule, when: float) -> bytes:
     return json.dumps(schedule_event(schedule.rule, when)).encode()
 
 
-def fire(delivery: AsyncDelivery, schedule: Schedule, when: float | None = None) -> str:
-    """Queue one firing of ``schedule`` now; returns its request id."""
-    return delivery.accept(
-        schedule.function, schedule_payload(schedule, when or time.time()), source=f"schedule:{schedule.key}"
-    )
+def fire(enqueue: Callable[..., str], schedule: Schedule, when: float | None = None) -> str:
+    """Queue one firing of ``schedule`` with ``enqueue`` (the emulator's ``AsyncDelivery.accept``, or
+    ``Store.enqueue`` from another process); returns its request id."""
+    payload = schedule_payload(schedule, when or time.time())
+    return enqueue(schedule.function, payload, source=f"schedule:{schedule.key}")
 
 
 class Scheduler:
@@ -73,7 +73,7 @@ class Scheduler:
             for key, (schedule, when) in upcoming.items():
                 if when <= now:
                     del self.next[key]
-                    request_id = fire(self.delivery, schedule, when.timestamp())
+                    request_id = fire(self.delivery.accept, schedule, when.timestamp())
                     logs.line(schedule.function, f"schedule {schedule.name} fired -> async event {request_id}")
             soonest = min((when for _, when in self.plan(now).values()), default=None)
             wait = RECHECK if soonest is None else max(0.0, min(RECHECK, (soonest - now).total_seconds()))

@@ -18,11 +18,8 @@ from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
-from lambdaworks.local.store import Store
+from lambdaworks.local.store import Store, state_dir
 from lambdaworks.project import Project, ProjectError, load_project
-
-#: The project's state folder (the async queue and dead-letter store), beside its template.
-STATE_DIR = ".lambdaworks"
 
 
 class PortInUse(Exception):
@@ -63,10 +60,6 @@ class EmulatorConfig:
     schedules: bool = True
     jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
 
-    def state_path(self, project: Project) -> Path:
-        """Where the durable queue and the dead-letter store live."""
-        return self.state_dir if self.state_dir is not None else project.root / STATE_DIR
-
 
 class Emulator:
     """Serves one loaded project until stopped."""
@@ -75,7 +68,7 @@ class Emulator:
         self.config = config
         self.project = project
         self.invoker = Invoker(project, logs)
-        self.store = Store(config.state_path(project))
+        self.store = Store(state_dir(project.root, config.state_dir))
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker, config.jwks)
         self.scheduler = Scheduler(self.delivery, lambda: self.project)

@@ -21,6 +21,8 @@ from typing import Any
 
 from lambdaworks.runtime.context import new_request_id
 
+#: The project's state folder (the async queue and dead-letter store), beside its template.
+STATE_DIR = ".lambdaworks"
 STATE_FILE = "state.db"
 
 _SCHEMA = """
@@ -77,8 +79,13 @@ def _record(row: tuple[Any, ...]) -> Record:
     return Record(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
 
 
+def state_dir(root: Path, override: Path | None = None) -> Path:
+    """Where a project's state lives: ``override``, else ``.lambdaworks/`` in its ``root``."""
+    return override if override is not None else root / STATE_DIR
+
+
 class Store:
-    """The SQLite file; every method commits before it returns."""
+    """The SQLite file; every method commits before it returns. ``with Store(...)`` closes it."""
 
     def __init__(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
@@ -90,6 +97,12 @@ class Store:
 
     def close(self) -> None:
         self.db.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- the queue -------------------------------------------------------------------------------
 
