@@ -22,7 +22,7 @@ def run_loop(main: Any) -> Any:
 
 
 def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
-    """``ISSUER=FILE_OR_URL`` options; the issuer may itself contain ``=``-free URLs only."""
+    """``ISSUER=FILE_OR_URL`` options, split at the last ``=``; a file path is made absolute."""
     found = {}
     for value in values:
         issuer, sep, where = value.rpartition("=")

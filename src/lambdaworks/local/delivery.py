@@ -138,6 +138,7 @@ class AsyncDelivery:
             return
         config = function.async_config
         if time.time() - event.accepted > config.max_event_age * self.scale:
+            self.throttles.pop(event.id, None)
             self._failed(event, None, "EventAgeExceeded", event.attempts, function)
             return
         try:

@@ -79,8 +79,9 @@ class Gateway:
             assert api.cors is not None
             if api.kind == "http" and cors.is_preflight(request) and (found is None or found[0] is api):
                 return cors.http_preflight(api.cors, request)
-            if api.kind == "rest" and self.routers[api.name].allows_path(request.path):
-                return cors.rest_preflight(api.cors, self.routers[api.name].methods_for(request.path))
+            methods = self.routers[api.name].methods_for(request.path) if api.kind == "rest" else set()
+            if methods:  # a path of this REST API: SAM's OPTIONS mock answers
+                return cors.rest_preflight(api.cors, methods)
         return None
 
     async def serve(self, request: Request, found: tuple[Api, Match] | None) -> Response:

@@ -6,6 +6,7 @@ is named in a warning, never silently dropped.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -178,8 +179,6 @@ def with_auth_and_cors(
     api: Api, props: Mapping[str, Any], resources: Mapping[str, Any], warn: Callable[[str], None]
 ) -> Api:
     """``api`` with the authorizers and CORS its properties declare."""
-    import dataclasses
-
     authorizers, default = api_auth(api.name, api.kind, props.get("Auth") or {}, resources, warn)
     return dataclasses.replace(
         api, authorizers=frozen_map(authorizers), default_authorizer=default, cors=api_cors(api.kind, props)
