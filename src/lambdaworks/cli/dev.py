@@ -10,6 +10,7 @@ from typing import Any
 import click
 
 from lambdaworks.cli.project import load, parse_overrides, project_options
+from lambdaworks.project import Project
 
 
 def run_loop(main: Any) -> Any:
@@ -59,6 +60,16 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     metavar="ISSUER=FILE_OR_URL",
     help="The JWKS a JWT authorizer's issuer signs with (repeatable). Loopback issuers are discovered.",
 )
+@click.option(
+    "--from-build",
+    "from_build",
+    is_flag=False,
+    flag_value=".",
+    default=None,
+    metavar="[OUT]",
+    help="Serve the zips `lambdaworks build` made (in OUT, default .lambdaworks/build) instead of the source, "
+    "without this environment's packages: proves the package is complete.",
+)
 def dev_command(
     project_dir: Path,
     template: Path | None,
@@ -73,6 +84,7 @@ def dev_command(
     retry_delay: float,
     schedules: bool,
     jwks: tuple[str, ...],
+    from_build: str | None,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
     from lambdaworks.local.authorizers import startup_warnings
@@ -80,6 +92,10 @@ def dev_command(
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
     project = load(project_dir, template, overrides)
+    notes: list[str] = []
+    if from_build is not None:
+        project, notes = packaged_project(project, from_build, state_dir)
+        reload = False
     config = EmulatorConfig(
         project_dir,
         template,
@@ -100,7 +116,7 @@ def dev_command(
     async def run() -> None:
         emulator = Emulator(config, project, Logs(sys.stdout, log_stream))
         gateway_port, api_port = await emulator.start()
-        warnings = [*project.warnings, *startup_warnings(project, emulator.gateway.authorization.jwt)]
+        warnings = [*project.warnings, *notes, *startup_warnings(project, emulator.gateway.authorization.jwt)]
         for warning in warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)
         for route in project.routes:
@@ -121,6 +137,23 @@ def dev_command(
     finally:
         if log_stream is not None:
             log_stream.close()
+
+
+def packaged_project(project: Project, out: str, state_dir: Path | None) -> tuple[Project, list[str]]:
+    """``project`` running from its build in ``out`` (``.``: the default output folder), and notes on it."""
+    from lambdaworks.build.errors import BuildError
+    from lambdaworks.local.packaged import from_build
+    from lambdaworks.local.store import state_dir as state_path
+
+    folder = project.root / ".lambdaworks" / "build" if out == "." else Path(out).resolve()
+    try:
+        served, notes = from_build(project, folder, state_path(project.root, state_dir))
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    return served, [
+        f"serving the build in {folder} (hot reload is off: rebuild and restart to pick up changes)",
+        *notes,
+    ]
 
 
 @click.command("invoke")

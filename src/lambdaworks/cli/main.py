@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from lambdaworks.__about__ import __version__
+from lambdaworks.cli.build import build_command
 from lambdaworks.cli.call import call_command
 from lambdaworks.cli.dead_letters import dead_letters_group
 from lambdaworks.cli.dev import dev_command, invoke_command
@@ -19,6 +20,7 @@ def main() -> None:
     """Python web apps and functions on AWS Lambda, with a fast local loop."""
 
 
+main.add_command(build_command)
 main.add_command(call_command)
 main.add_command(events_group)
 main.add_command(dev_command)

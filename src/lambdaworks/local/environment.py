@@ -71,7 +71,12 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
         for p in function.layers
     ]
     existing = os.environ.get("PYTHONPATH")
-    python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
+    if function.packaged:  # a built package runs on what it ships plus what Lambda's runtime has
+        from lambdaworks.local.packaged import bootstrap_path, runtime_path
+
+        python_path = os.pathsep.join([str(function.code_uri), *layers, *runtime_path(), bootstrap_path()])
+    else:
+        python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
     # Lambda's PATH starts with the runtime's own bin (/var/lang/bin) and ends with /opt/bin (layers):
     # a custom runtime's `python3` is the emulator's interpreter, a layer's `bin/` tools are found.
     path = os.pathsep.join(
@@ -105,6 +110,8 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
             "LAMBDAWORKS_LOCAL": "1",
         }
     )
+    if function.packaged:
+        env["_LAMBDAWORKS_BOOTSTRAP_PATH"] = bootstrap_path()
     env.update(function.environment)
     return env
 
@@ -178,7 +185,8 @@ class Environment:
         if self.function.is_provided:
             argv = [str(self.function.code_uri / "bootstrap")]
         else:
-            argv = [sys.executable, "-m", "lambdaworks.runtime.bootstrap"]
+            isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
+            argv = [sys.executable, *isolated, "-m", "lambdaworks.runtime.bootstrap"]
         self.init_started = time.perf_counter()
         self.process = await asyncio.create_subprocess_exec(
             *argv,

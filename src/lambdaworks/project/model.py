@@ -105,6 +105,7 @@ class Function:
     architecture: str = "x86_64"
     events: tuple[EventSource, ...] = ()
     async_config: AsyncConfig = AsyncConfig()
+    packaged: bool = False  # code and layers are unzipped build artifacts: run without the emulator's packages
 
     @property
     def concurrency(self) -> int:

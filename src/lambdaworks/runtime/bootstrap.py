@@ -289,12 +289,27 @@ def invoke(client: RuntimeClient, handler: Any, invocation: Response, pipelined:
     return client.request("GET", NEXT)
 
 
+#: Set when the emulator runs a built package: the folder this module was imported from, to hide
+#: from the handler so that its ``import lambdaworks`` finds the package's own copy, or fails as on AWS.
+HIDE = "_LAMBDAWORKS_BOOTSTRAP_PATH"
+
+
+def hide_bootstrap(folder: str | None) -> None:
+    """Drop ``folder`` from the import path and forget the lambdaworks modules loaded from it."""
+    if not folder:
+        return
+    sys.path[:] = [p for p in sys.path if p != folder]
+    for name in [m for m in sys.modules if m == "lambdaworks" or m.startswith("lambdaworks.")]:
+        del sys.modules[name]
+
+
 def main() -> None:
     """Init (import the handler; report an init error and exit on failure), then serve forever."""
     client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
     task_root = os.environ.get("LAMBDA_TASK_ROOT")
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
+    hide_bootstrap(os.environ.pop(HIDE, None))
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except Exception as exc:

@@ -1,0 +1,200 @@
+"""What goes into a code package: a folder walked with the exclusion rules, and each file's hash.
+
+Excluded by default, and reported: bytecode, version-control and tool folders, virtualenvs, the
+state and build folders, ``.env*``, ``.aws/``, key and certificate files, any file holding a
+private key, and the patterns of ``.lambdaignore`` (gitignore syntax). Hashes are kept per file by
+size and mtime, so an unchanged tree is fingerprinted without reading a byte.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import hashlib
+import os
+import re
+import stat
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lambdaworks.build.zipper import Entry
+
+IGNORE_FILE = ".lambdaignore"
+
+#: Folder names never shipped, with the reason reported.
+SKIP_DIRS = {
+    "__pycache__": "bytecode",
+    ".git": "version control",
+    ".hg": "version control",
+    ".svn": "version control",
+    ".aws": "credentials",
+    ".lambdaworks": "lambdaworks state",
+    ".aws-sam": "SAM build output",
+    ".venv": "virtualenv",
+    ".mypy_cache": "tool cache",
+    ".pytest_cache": "tool cache",
+    ".ruff_cache": "tool cache",
+    ".hypothesis": "tool cache",
+    ".tox": "tool cache",
+    ".nox": "tool cache",
+    ".idea": "editor settings",
+    ".vscode": "editor settings",
+}
+
+#: File-name patterns never shipped, with the reason reported.
+SKIP_FILES = (
+    ("*.pyc", "bytecode"),
+    ("*.pyo", "bytecode"),
+    (".env", "secrets (.env)"),
+    (".env.*", "secrets (.env)"),
+    ("*.pem", "key or certificate"),
+    ("*.key", "key or certificate"),
+    ("*.p12", "key or certificate"),
+    ("*.pfx", "key or certificate"),
+    ("id_rsa*", "SSH key"),
+    ("id_dsa*", "SSH key"),
+    ("id_ecdsa*", "SSH key"),
+    ("id_ed25519*", "SSH key"),
+    (".netrc", "credentials"),
+    (".pypirc", "credentials"),
+    (".git-credentials", "credentials"),
+    (".DS_Store", "editor litter"),
+    (IGNORE_FILE, "build settings"),
+)
+
+PRIVATE_KEY = b"PRIVATE KEY-----"
+IMPORTS_LAMBDAWORKS = re.compile(rb"^[ \t]*(?:from|import)[ \t]+lambdaworks\b", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A path left out of an artifact and why."""
+
+    path: str
+    reason: str
+    size: int = 0
+
+
+@dataclass(frozen=True)
+class Hashed:
+    """A file of a code package: its zip entry and its content hash."""
+
+    entry: Entry
+    digest: str
+
+
+class Ignore:
+    """``.lambdaignore`` patterns of a code folder (gitignore syntax, through pathspec)."""
+
+    def __init__(self, *files: Path) -> None:
+        self.specs: list[tuple[Path, Any]] = []
+        for file in files:
+            if file.is_file():
+                import pathspec
+
+                spec = pathspec.GitIgnoreSpec.from_lines(file.read_text().splitlines())
+                self.specs.append((file.parent, spec))
+
+    def matches(self, path: Path, is_dir: bool) -> bool:
+        for base, spec in self.specs:
+            try:
+                relative = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.match_file(relative + "/" if is_dir else relative):
+                return True
+        return False
+
+
+def skip_reason(name: str) -> str | None:
+    for pattern, reason in SKIP_FILES:
+        if fnmatch.fnmatchcase(name, pattern):
+            return reason
+    return None
+
+
+class Collector:
+    """Walks code folders; ``cache`` maps a file's path to ``[size, mtime_ns, digest, imports]`` from earlier builds.
+
+    ``importers`` gathers the modules that import ``lambdaworks`` (the build vends its runtime for them).
+    """
+
+    def __init__(self, skip: set[Path], cache: Mapping[str, list[Any]] | None = None) -> None:
+        self.skip = {p.resolve() for p in skip}
+        self.old = dict(cache or {})
+        self.cache: dict[str, list[Any]] = {}
+        self.read = 0  # files whose content was hashed (not found in the cache)
+        self.importers: set[Path] = set()
+
+    def collect(self, root: Path, prefix: str, ignore: Ignore) -> tuple[list[Hashed], list[Excluded]]:
+        """Every shipped file under ``root`` (named ``prefix`` + relative path) and what was left out."""
+        files: list[Hashed] = []
+        excluded: list[Excluded] = []
+        for path, st, skipped in self.walk(root, ignore):
+            relative = path.relative_to(root).as_posix()
+            reason = skipped if skipped else None if self.digest(path, st) else "private key"
+            if reason is None:
+                executable = bool(st.st_mode & stat.S_IXUSR)
+                files.append(Hashed(Entry(prefix + relative, path, st.st_size, executable), self.cache[str(path)][2]))
+            elif stat.S_ISDIR(st.st_mode):
+                excluded.append(Excluded(relative + "/", reason))  # not walked: a skipped .venv costs nothing
+            else:
+                excluded.append(Excluded(relative, reason, st.st_size))
+        return files, excluded
+
+    def collect_file(self, path: Path, name: str) -> list[Hashed]:
+        """One file, named ``name``, with its hash."""
+        st = path.stat()
+        digest = self.digest(path, st)
+        return [Hashed(Entry(name, path, st.st_size, bool(st.st_mode & stat.S_IXUSR)), digest)] if digest else []
+
+    def walk(self, folder: Path, ignore: Ignore) -> Iterator[tuple[Path, os.stat_result, str | None]]:
+        """Files under ``folder`` with None, or a left-out file or folder with its reason."""
+        with os.scandir(folder) as it:
+            children = sorted(it, key=lambda e: e.name)
+        for child in children:
+            path = Path(child.path)
+            st = child.stat(follow_symlinks=True) if child.is_symlink() else child.stat()
+            if stat.S_ISDIR(st.st_mode):
+                reason = SKIP_DIRS.get(child.name)
+                if reason is None and path.resolve() in self.skip:
+                    reason = "build output"
+                elif reason is None and (path / "pyvenv.cfg").is_file():
+                    reason = "virtualenv"
+                elif reason is None and ignore.matches(path, True):
+                    reason = IGNORE_FILE
+                if reason:
+                    yield path, st, reason
+                else:
+                    yield from self.walk(path, ignore)
+            elif stat.S_ISREG(st.st_mode):
+                reason = skip_reason(child.name) or (IGNORE_FILE if ignore.matches(path, False) else None)
+                yield path, st, reason
+
+    def digest(self, path: Path, st: os.stat_result) -> str | None:
+        """The file's sha256 (from the cache when size and mtime match), or None when it holds a private key."""
+        key = str(path)
+        cached = self.old.get(key)
+        if cached and len(cached) == 4 and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
+            entry = cached
+        else:
+            self.read += 1
+            data = path.read_bytes()
+            digest = "" if PRIVATE_KEY in data else hashlib.sha256(data).hexdigest()
+            imports = path.suffix == ".py" and IMPORTS_LAMBDAWORKS.search(data) is not None
+            entry = [st.st_size, st.st_mtime_ns, digest, imports]
+        self.cache[key] = entry
+        if entry[3]:
+            self.importers.add(path)
+        return str(entry[2]) or None
+
+
+def fingerprint(files: list[Hashed], *extra: str) -> str:
+    """One hash for a set of files (names, modes, contents) and any settings that shape the artifact."""
+    h = hashlib.sha256()
+    for part in extra:
+        h.update(part.encode() + b"\0")
+    for item in sorted(files, key=lambda f: f.entry.name):
+        h.update(f"{item.entry.name}\0{int(item.entry.executable)}\0{item.digest}\n".encode())
+    return h.hexdigest()

@@ -1,0 +1,97 @@
+"""``lambdaworks build``: deployment zips and layers for every function, with a size report."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import click
+
+from lambdaworks.cli.project import load, project_options
+
+
+@contextlib.contextmanager
+def spinner(description: str) -> Iterator[Callable[[str], None]]:
+    """A rich spinner for a slow step (pip, a large zip), showing its latest output line."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not console.is_terminal:
+        click.echo(f"{description} ...", err=True)
+        yield lambda line: None
+        return
+    with console.status(description) as status:
+
+        def show(line: str) -> None:
+            if line.strip():
+                status.update(f"{description}  [dim]{line.strip()[:80]}[/dim]")
+
+        yield show
+
+
+@click.command("build")
+@project_options
+@click.option(
+    "--out", type=click.Path(file_okay=False, path_type=Path), help="Output folder.  [default: .lambdaworks/build]"
+)
+@click.option(
+    "--arch", type=click.Choice(["x86_64", "arm64"]), help="Build for this architecture.  [default: each function's]"
+)
+@click.option("--python", "python", metavar="3.X", help="Build for this Python.  [default: each function's Runtime]")
+@click.option(
+    "--layer/--no-layer",
+    default=True,
+    show_default=True,
+    help="Dependencies in a shared layer, or inside each code package.",
+)
+@click.option(
+    "--include-boto3", is_flag=True, help="Package boto3/botocore/s3transfer/jmespath instead of using the runtime's."
+)
+@click.option("--source-builds", is_flag=True, help="Build dependencies that have no wheel for the target from source.")
+@click.option("--compile", "compile_", is_flag=True, help="Ship bytecode (the build's Python must be the target's).")
+@click.option("--force", is_flag=True, help="Rebuild everything, cached dependencies included.")
+def build_command(
+    project_dir: Path,
+    template: Path | None,
+    overrides: tuple[str, ...],
+    out: Path | None,
+    arch: str | None,
+    python: str | None,
+    layer: bool,
+    include_boto3: bool,
+    source_builds: bool,
+    compile_: bool,
+    force: bool,
+) -> None:
+    """Build the functions of PROJECT_DIR into deterministic zips: code packages and dependency layers.
+
+    Dependencies are installed with pip as wheels for Lambda's platform; what the runtime already
+    has (boto3) and what no function needs (bytecode, tests, secrets) is left out and listed. An
+    unchanged build does nothing; a code edit rezips only that code package.
+    """
+    from lambdaworks.build import BuildError, Options, build
+    from lambdaworks.build.report import problems, report
+
+    project = load(project_dir, template, overrides)
+    for warning in project.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force)
+    try:
+        result = build(project, options, task=spinner)
+    except BuildError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    click.echo("\n".join(report(result)))
+    built = sum(a.built for a in result.artifacts.values())
+    pip_runs = f"{result.pip_installs} pip install{'s' if result.pip_installs != 1 else ''}"
+    click.echo(
+        f"\n{len(result.functions)} functions, {len(result.artifacts)} artifacts ({built} written, {pip_runs}) "
+        f"in {result.seconds * 1000:.0f} ms -> {result.out}"
+    )
+    over = problems(result)
+    if over:
+        for problem in over:
+            click.secho(f"error: {problem}", fg="red", err=True)
+        raise SystemExit(1)

@@ -1,0 +1,116 @@
+"""``lambdaworks dev --from-build``: functions served from their built zips instead of the source tree.
+
+Each zip of the manifest is unpacked (once per content hash) under the state folder. The workers
+then run without the emulator's site-packages: on the import path are the unpacked code package,
+its layers, and what Lambda's own runtime provides (boto3 and its dependencies, linked from this
+environment when installed). A dependency the build left out fails here as it would on AWS.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import importlib.util
+import os
+import shutil
+import sys
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import lambdaworks
+from lambdaworks.build.errors import BuildError
+from lambdaworks.build.manifest import read_manifest
+from lambdaworks.build.zipper import extract
+from lambdaworks.project.model import Project
+
+#: What the Lambda Python runtime has on its import path besides the standard library.
+RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
+
+FOLDER = "from-build"
+
+
+def unpack(archive: Path, root: Path) -> Path:
+    """``archive`` unpacked under ``root``, in a folder named by the zip's size and mtime (reused when there)."""
+    st = archive.stat()
+    folder = root / f"{archive.stem}-{st.st_size}-{st.st_mtime_ns}"
+    if not folder.is_dir():
+        root.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=root))
+        extract(archive, staging)
+        try:
+            os.replace(staging, folder)
+        except OSError:  # another emulator unpacked it first
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
+def from_build(project: Project, out: Path, state_dir: Path) -> tuple[Project, list[str]]:
+    """``project`` with each function's code and layers replaced by its unpacked build artifacts."""
+    built = read_manifest(out)
+    missing = sorted(set(project.functions) - set(built))
+    if missing:
+        raise BuildError(f"{', '.join(missing)} not in the build in {out}; run `lambdaworks build` again")
+    root = state_dir / FOLDER
+    functions = {}
+    for name, function in project.functions.items():
+        spec = built[name]
+        functions[name] = dataclasses.replace(
+            function,
+            code_uri=unpack(spec.code, root),
+            layers=tuple(unpack(layer, root) for layer in spec.layers),
+            packaged=function.runtime.startswith("python"),
+        )
+    here = f"{sys.version_info.major}.{sys.version_info.minor}"
+    by_python: dict[str, list[str]] = {}
+    for spec in built.values():
+        if spec.name in project.functions and spec.python and spec.python != here:
+            by_python.setdefault(spec.python, []).append(spec.name)
+    warnings = [
+        f"{', '.join(names)} built for python{python}; this emulator runs python{here}, so compiled dependencies "
+        f"may not import. `lambdaworks build --python {here}` makes a build this machine can serve."
+        for python, names in sorted(by_python.items())
+    ]
+    forget_others(root, {p for f in functions.values() for p in (f.code_uri, *f.layers)})
+    return dataclasses.replace(project, functions=functions), warnings
+
+
+def link_folder(kind: str, links: dict[str, Path]) -> str:
+    """A folder of symlinks ``name -> target`` (in the temp folder, named by its content, made once)."""
+    digest = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()[:12]
+    folder = Path(tempfile.gettempdir()) / f"lambdaworks-{kind}-{digest}"
+    if not folder.is_dir():
+        staging = Path(tempfile.mkdtemp(prefix=f".lambdaworks-{kind}-"))
+        for name, target in links.items():
+            (staging / name).symlink_to(target, target_is_directory=target.is_dir())
+        try:
+            os.replace(staging, folder)
+        except OSError:  # made by another emulator meanwhile
+            shutil.rmtree(staging, ignore_errors=True)
+    return str(folder)
+
+
+def forget_others(root: Path, keep: set[Path]) -> None:
+    """Remove the unpacked builds under ``root`` that this build no longer uses."""
+    for folder in root.iterdir():
+        if folder not in keep:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+@cache
+def bootstrap_path() -> str:
+    """A folder holding only this lambdaworks (the bootstrap imports from it, then hides it)."""
+    return link_folder("bootstrap", {"lambdaworks": Path(lambdaworks.__file__).parent})
+
+
+@cache
+def runtime_path() -> tuple[str, ...]:
+    """A folder with the runtime-provided packages installed here (as Lambda's ``/var/runtime``), if any."""
+    links: dict[str, Path] = {}
+    for name in RUNTIME_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.origin:
+            origin = Path(spec.origin)
+            target = origin.parent if origin.name == "__init__.py" else origin
+            links[target.name] = target
+    return (link_folder("runtime", links),) if links else ()
