@@ -55,6 +55,7 @@ class Options:
     source_builds: bool = False
     compile: bool = False
     force: bool = False
+    cache_dir: Path | None = None  # installed dependencies and bytecode; default .lambdaworks/cache
 
     @property
     def deps(self) -> DepsOptions:
@@ -101,8 +102,9 @@ class Builder:
         self.out = (options.out or project.root / ".lambdaworks" / "build").resolve()
         self.task = task
         self.state = State(self.out / ".state.json")
-        self.collector = Collector({self.out}, self.state.files)
-        self.cache = DependencyCache(project.root / ".lambdaworks" / "cache" / "deps", run)
+        self.collector = Collector({self.out, options.cache_dir or self.out}, self.state.files)
+        self.cache_dir = (options.cache_dir or project.root / ".lambdaworks" / "cache").resolve()
+        self.cache = DependencyCache(self.cache_dir / "deps", run)
         self.artifacts: dict[str, Artifact] = {}
         self.warnings: list[str] = []
         self._trees: dict[str, Tree] = {}
@@ -188,7 +190,7 @@ class Builder:
             if vend and not any(f.entry.name == "lambdaworks/__init__.py" for f in files):
                 files = files + self.runtime()
         if self.options.compile and target is not None:
-            files = files + compiled(files, self.project.root / ".lambdaworks" / "cache" / "pyc", target)
+            files = files + compiled(files, self.cache_dir / "pyc", target)
         extras = [FORMAT, CODE, bundled.key if bundled else ""]
         name = f"code-{slug(folder, self.project.root)}"
         if target is not None and self.targets_of(folder) > 1:

@@ -30,6 +30,10 @@ def spinner(description: str) -> Iterator[Callable[[str], None]]:
         yield show
 
 
+def plural(count: int, noun: str) -> str:
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
 @click.command("build")
 @project_options
 @click.option(
@@ -51,6 +55,13 @@ def spinner(description: str) -> Iterator[Callable[[str], None]]:
 @click.option("--source-builds", is_flag=True, help="Build dependencies that have no wheel for the target from source.")
 @click.option("--compile", "compile_", is_flag=True, help="Ship bytecode (the build's Python must be the target's).")
 @click.option("--force", is_flag=True, help="Rebuild everything, cached dependencies included.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="LAMBDAWORKS_CACHE_DIR",
+    help="Where installed dependencies are kept (share it between projects or CI runs).  "
+    "[default: .lambdaworks/cache; env LAMBDAWORKS_CACHE_DIR]",
+)
 def build_command(
     project_dir: Path,
     template: Path | None,
@@ -63,6 +74,7 @@ def build_command(
     source_builds: bool,
     compile_: bool,
     force: bool,
+    cache_dir: Path | None,
 ) -> None:
     """Build the functions of PROJECT_DIR into deterministic zips: code packages and dependency layers.
 
@@ -76,7 +88,7 @@ def build_command(
     project = load(project_dir, template, overrides)
     for warning in project.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
-    options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force)
+    options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force, cache_dir)
     try:
         result = build(project, options, task=spinner)
     except BuildError as exc:
@@ -85,10 +97,10 @@ def build_command(
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     click.echo("\n".join(report(result)))
     built = sum(a.built for a in result.artifacts.values())
-    pip_runs = f"{result.pip_installs} pip install{'s' if result.pip_installs != 1 else ''}"
     click.echo(
-        f"\n{len(result.functions)} functions, {len(result.artifacts)} artifacts ({built} written, {pip_runs}) "
-        f"in {result.seconds * 1000:.0f} ms -> {result.out}"
+        f"\n{plural(len(result.functions), 'function')}, {plural(len(result.artifacts), 'artifact')} "
+        f"({built} written, {plural(result.pip_installs, 'pip install')}) in {result.seconds * 1000:.0f} ms "
+        f"-> {result.out}"
     )
     over = problems(result)
     if over:
