@@ -3,8 +3,9 @@
 Removed, and reported: the packages the Lambda runtime provides (boto3, botocore, s3transfer,
 jmespath; kept with ``include_boto3``), console scripts (``bin/``), bytecode, ``tests``/``test``
 and ``docs``/``doc`` folders inside packages, type stubs, and the install records of
-``.dist-info`` (``RECORD``, ``INSTALLER``, ``REQUESTED``, ``direct_url.json``, which pruning makes
-wrong anyway). ``METADATA``, ``entry_points.txt`` and licences stay: packages read them at run time.
+``.dist-info`` (``RECORD``, ``INSTALLER``, ``REQUESTED``, ``direct_url.json``, ``WHEEL``; pruning makes
+``RECORD`` wrong anyway), and the long description that ends ``METADATA`` (the package's README).
+``METADATA``'s headers, ``entry_points.txt`` and licences stay: packages read them at run time.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from lambdaworks.build.files import Excluded
 from lambdaworks.build.requirements import RUNTIME_PROVIDED, canonical
 
 TEST_DIRS = {"tests": "tests", "test": "tests", "docs": "docs", "doc": "docs"}
-INSTALL_RECORDS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json"}
+INSTALL_RECORDS = {"RECORD", "INSTALLER", "REQUESTED", "direct_url.json", "WHEEL"}
 
 
 @dataclass
@@ -84,6 +85,9 @@ def prune(root: Path, *, include_boto3: bool = False, keep_bytecode: bool = Fals
                 Excluded(path.relative_to(root).as_posix() + ("/" if path.is_dir() else ""), reason, tree_size(path))
             )
             remove(path)
+    trimmed = sum(trim_metadata(path) for path in root.glob("*.dist-info/METADATA"))
+    if trimmed:
+        result.excluded.append(Excluded("*.dist-info/METADATA", "long descriptions (READMEs)", trimmed))
     sizes: dict[str, int] = defaultdict(int)
     for item in sorted(root.iterdir()):
         sizes[owner.get(item.name, item.name.removesuffix(".py"))] += tree_size(item)
@@ -107,6 +111,16 @@ def reason_for(path: Path, root: Path, keep_bytecode: bool) -> str | None:
     if path.parent.name.endswith(".dist-info") and path.name in INSTALL_RECORDS:
         return "install records"
     return None
+
+
+def trim_metadata(path: Path) -> int:
+    """Keep ``METADATA``'s headers (name, version, requirements), drop the README after them; bytes saved."""
+    data = path.read_bytes()
+    headers, blank, body = data.partition(b"\n\n")
+    if not blank or not body.strip():
+        return 0
+    path.write_bytes(headers + b"\n")
+    return len(data) - len(headers) - 1
 
 
 def remove(path: Path) -> None:

@@ -1,30 +1,47 @@
-"""Entry point of the ``lambdaworks`` command."""
+"""Entry point of the ``lambdaworks`` command.
+
+Subcommands are imported when they run, not at start-up: ``lambdaworks build`` on an unchanged
+project should cost the build's own milliseconds, not the emulator's import time.
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from lambdaworks.__about__ import __version__
-from lambdaworks.cli.build import build_command
-from lambdaworks.cli.call import call_command
-from lambdaworks.cli.dead_letters import dead_letters_group
-from lambdaworks.cli.dev import dev_command, invoke_command
-from lambdaworks.cli.events import events_group
-from lambdaworks.cli.project import routes_command
-from lambdaworks.cli.schedule import schedule_group
+
+#: name -> "module:attribute" of each subcommand.
+COMMANDS = {
+    "build": "lambdaworks.cli.build:build_command",
+    "call": "lambdaworks.cli.call:call_command",
+    "dead-letters": "lambdaworks.cli.dead_letters:dead_letters_group",
+    "dev": "lambdaworks.cli.dev:dev_command",
+    "events": "lambdaworks.cli.events:events_group",
+    "invoke": "lambdaworks.cli.dev:invoke_command",
+    "routes": "lambdaworks.cli.project:routes_command",
+    "schedule": "lambdaworks.cli.schedule:schedule_group",
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose subcommands are imported by name on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(module), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="lambdaworks")
 def main() -> None:
     """Python web apps and functions on AWS Lambda, with a fast local loop."""
-
-
-main.add_command(build_command)
-main.add_command(call_command)
-main.add_command(events_group)
-main.add_command(dev_command)
-main.add_command(invoke_command)
-main.add_command(routes_command)
-main.add_command(dead_letters_group)
-main.add_command(schedule_group)
