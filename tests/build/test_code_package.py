@@ -31,8 +31,11 @@ def test_planted_secrets_and_litter_are_left_out_and_listed(tmp_path: Path) -> N
             "src/README.md": "# docs\n",
         },
     )
+    (root / "src" / "dangling").symlink_to(root / "nowhere")
+    (root / "src" / "linked.py").symlink_to(root / "src" / "pkg" / "util.py")  # a link ships what it points to
     result = build(root)
-    assert names(artifact(root, "ApiFunction")) == ["README.md", "app.py", "pkg/__init__.py", "pkg/util.py"]
+    shipped = ["README.md", "app.py", "linked.py", "pkg/__init__.py", "pkg/util.py"]
+    assert names(artifact(root, "ApiFunction")) == shipped
     for listed in (
         "secrets (.env): src/.env, src/.env.production",
         "credentials: src/.aws/",
@@ -42,6 +45,7 @@ def test_planted_secrets_and_litter_are_left_out_and_listed(tmp_path: Path) -> N
         "version control: src/.git/",
         "virtualenv: src/.venv/, src/env/",
         "bytecode: src/__pycache__/",
+        "broken link: src/dangling",
     ):
         assert listed in result.stdout, listed
 

@@ -155,7 +155,11 @@ class Collector:
             children = sorted(it, key=lambda e: e.name)
         for child in children:
             path = Path(child.path)
-            st = child.stat(follow_symlinks=True) if child.is_symlink() else child.stat()
+            try:
+                st = child.stat()  # a link is followed: what it points to is what ships
+            except OSError:
+                yield path, child.stat(follow_symlinks=False), "broken link"
+                continue
             if stat.S_ISDIR(st.st_mode):
                 reason = SKIP_DIRS.get(child.name)
                 if reason is None and path.resolve() in self.skip:
