@@ -6,7 +6,7 @@
 
 from lambdaworks.build.artifacts import Artifact, BuildResult, FunctionBuild
 from lambdaworks.build.builder import Builder, Options, build
-from lambdaworks.build.errors import BuildError, NoWheelError, SizeLimitError
+from lambdaworks.build.errors import BuildError, NoWheelError
 from lambdaworks.build.target import Target
 
 __all__ = [
@@ -17,7 +17,6 @@ __all__ = [
     "FunctionBuild",
     "NoWheelError",
     "Options",
-    "SizeLimitError",
     "Target",
     "build",
 ]

@@ -102,12 +102,11 @@ class Builder:
         self.out = (options.out or project.root / ".lambdaworks" / "build").resolve()
         self.task = task
         self.state = State(self.out / ".state.json")
-        self.collector = Collector({self.out, options.cache_dir or self.out}, self.state.files)
         self.cache_dir = (options.cache_dir or project.root / ".lambdaworks" / "cache").resolve()
+        self.collector = Collector({self.out, self.cache_dir}, self.state.files)
         self.cache = DependencyCache(self.cache_dir / "deps", run)
         self.artifacts: dict[str, Artifact] = {}
         self.warnings: list[str] = []
-        self._trees: dict[str, Tree] = {}
         self._runtime: list[Hashed] | None = None
 
     def build(self) -> BuildResult:
@@ -253,6 +252,8 @@ class Builder:
         return self._runtime
 
 
-def build(project: Project, options: Options = Options(), **kwargs: object) -> BuildResult:
+def build(
+    project: Project, options: Options = Options(), *, run: pip.Runner = pip.run_process, task: Task = quiet_task
+) -> BuildResult:
     """Build ``project``; see :class:`Builder`."""
-    return Builder(project, options, **kwargs).build()  # type: ignore[arg-type]
+    return Builder(project, options, run=run, task=task).build()

@@ -1,8 +1,10 @@
 """Errors of the packager.
 
 BuildError                  a build cannot go on; the message says what to do
-├── NoWheelError            a dependency has no wheel for the target (names it and the way out)
-└── SizeLimitError          an artifact is over Lambda's limits (says what to exclude or move)
+└── NoWheelError            a dependency has no wheel for the target (names it and the way out)
+
+Going over Lambda's size limits is not an error here: the build finishes, the report says what is
+over and what to do, and the command exits 1.
 """
 
 from __future__ import annotations
@@ -19,6 +21,3 @@ class NoWheelError(BuildError):
         super().__init__(message)
         self.package = package
 
-
-class SizeLimitError(BuildError):
-    """An artifact (or a function with its layers) is over one of Lambda's size limits."""
