@@ -20,4 +20,3 @@ class NoWheelError(BuildError):
     def __init__(self, message: str, package: str) -> None:
         super().__init__(message)
         self.package = package
-
