@@ -131,7 +131,7 @@ class Builder:
     def function(self, function: Function) -> FunctionBuild:
         layers = [self.user_layer(path) for path in function.layers]
         if not function.runtime.startswith("python"):
-            code = self.code(function.code_uri, None, None, None)
+            code = self.code(function.code_uri, None, None)
             return FunctionBuild(
                 function.name, function.handler, function.runtime, function.architecture, code, tuple(layers)
             )
@@ -148,9 +148,8 @@ class Builder:
             layers.append(self.dependency_layer(tree))
         if len(layers) > MAX_LAYERS:
             raise BuildError(f"{function.name}: {len(layers)} layers; Lambda allows {MAX_LAYERS} per function")
-        vend = bool(requirements and requirements.wants_lambdaworks)
         bundled = None if self.options.layer else tree
-        code = self.code(function.code_uri, target, bundled, vend)
+        code = self.code(function.code_uri, target, bundled, bool(requirements and requirements.wants_lambdaworks))
         return FunctionBuild(
             function.name, function.handler, function.runtime, target.arch, code, tuple(layers), target.python
         )
@@ -175,35 +174,35 @@ class Builder:
         return name
 
     def user_layer(self, folder: Path) -> str:
-        files, excluded = self.collector.collect(folder, "", self.ignore(folder))
         name = f"layer-{slug(folder, self.project.root)}.zip"
-        key = fingerprint(files, FORMAT, LAYER)
-        if name not in self.artifacts:
+        if name not in self.artifacts:  # a layer shared by many functions is walked once
+            files, excluded = self.collector.collect(folder, "", self.ignore(folder))
+            key = fingerprint(files, FORMAT, LAYER)
             self.artifacts[name] = self.zip(name, LAYER, key, lambda: [f.entry for f in files], None, tuple(excluded))
         return name
 
-    def code(self, folder: Path, target: Target | None, bundled: Tree | None, vend: bool | None) -> str:
-        files, excluded = self.collector.collect(folder, "", self.ignore(folder))
-        if vend is not None:
-            vend = vend or any(f.entry.path in self.collector.importers for f in files)
-            if vend and not any(f.entry.name == "lambdaworks/__init__.py" for f in files):
-                files = files + self.runtime()
-        if self.options.compile and target is not None:
-            files = files + compiled(files, self.cache_dir / "pyc", target)
-        extras = [FORMAT, CODE, bundled.key if bundled else ""]
+    def code(self, folder: Path, target: Target | None, bundled: Tree | None, wants_lambdaworks: bool = False) -> str:
+        """The code package of ``folder``; ``target`` is None for a custom runtime (no runtime vended, no bytecode)."""
         name = f"code-{slug(folder, self.project.root)}"
         if target is not None and self.targets_of(folder) > 1:
             name += f"-{target.arch}-py{target.python}"
         if not self.options.layer and bundled is not None:
             name += f"-{bundled.key[:8]}"
         name += ".zip"
-        if name in self.artifacts:
+        if name in self.artifacts:  # a folder shared by many functions is walked once
             return name
+        files, excluded = self.collector.collect(folder, "", self.ignore(folder))
+        if target is not None:
+            vend = wants_lambdaworks or any(f.entry.path in self.collector.importers for f in files)
+            if vend and not any(f.entry.name == "lambdaworks/__init__.py" for f in files):
+                files = files + self.runtime()
+            if self.options.compile:
+                files = files + compiled(files, self.cache_dir / "pyc", target)
 
         def entries() -> list[zipper.Entry]:
             return [f.entry for f in files] + (bundled.entries("") if bundled else [])
 
-        key = fingerprint(files, *extras)
+        key = fingerprint(files, FORMAT, CODE, bundled.key if bundled else "")
         self.artifacts[name] = self.zip(name, CODE, key, entries, bundled, tuple(excluded))
         return name
 
