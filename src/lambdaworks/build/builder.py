@@ -20,7 +20,7 @@ import lambdaworks
 from lambdaworks.build import pip, zipper
 from lambdaworks.build.artifacts import CODE, DEPENDENCIES, LAYER, Artifact, BuildResult, FunctionBuild
 from lambdaworks.build.compile import compiled
-from lambdaworks.build.deps import DependencyCache, DepsOptions, Tree
+from lambdaworks.build.deps import DependencyCache, DepsOptions, Tree, key_of
 from lambdaworks.build.errors import BuildError
 from lambdaworks.build.files import IGNORE_FILE, Collector, Excluded, Hashed, Ignore, fingerprint
 from lambdaworks.build.manifest import write_manifest
@@ -157,13 +157,12 @@ class Builder:
     def dependencies(self, requirements: Requirements, target: Target) -> Tree | None:
         if requirements.empty:
             return None
-        if not self.options.force:
-            tree = self.cache.cached(requirements, target, self.options.deps)
-            if tree is not None:
-                return tree
-        with self.task(f"Installing {relative(requirements.source, self.project.root)} for {target}") as progress:
-            self.cache.on_line = progress
-            return self.cache.get(requirements, target, self.options.deps)
+        key = key_of(requirements, target, self.options.deps)
+        tree = None if self.options.force else self.cache.cached(key)
+        if tree is None:
+            with self.task(f"Installing {relative(requirements.source, self.project.root)} for {target}") as progress:
+                tree = self.cache.install(requirements, target, self.options.deps, key, progress)
+        return tree
 
     # -- artifacts -------------------------------------------------------------------------------
 

@@ -67,30 +67,32 @@ def key_of(requirements: Requirements, target: Target, options: DepsOptions) -> 
 class DependencyCache:
     """Trees by key under ``root``; ``installs`` counts the pip installs this cache ran."""
 
-    def __init__(self, root: Path, run: pip.Runner = pip.run_process, on_line: Callable[[str], None] = print) -> None:
+    def __init__(self, root: Path, run: pip.Runner = pip.run_process) -> None:
         self.root = root
         self.run = run
-        self.on_line = on_line
         self.installs = 0
 
-    def cached(self, requirements: Requirements, target: Target, options: DepsOptions) -> Tree | None:
-        """The tree for these inputs if an earlier build installed it."""
-        key = key_of(requirements, target, options)
+    def cached(self, key: str) -> Tree | None:
+        """The tree for ``key`` (see :func:`key_of`) if an earlier build installed it."""
         final = self.root / key[:16]
         meta = final / "meta.json"
         return self.load(key, final, meta) if meta.is_file() else None
-
-    def get(self, requirements: Requirements, target: Target, options: DepsOptions) -> Tree:
-        """The tree for these inputs, installed now (replacing any cached one)."""
-        key = key_of(requirements, target, options)
-        return self.install(requirements, target, options, key, self.root / key[:16])
 
     def load(self, key: str, final: Path, meta: Path) -> Tree:
         data: dict[str, Any] = json.loads(meta.read_text())
         excluded = tuple(Excluded(**item) for item in data["excluded"])
         return Tree(key, final / "tree", excluded, data["packages"])
 
-    def install(self, requirements: Requirements, target: Target, options: DepsOptions, key: str, final: Path) -> Tree:
+    def install(
+        self,
+        requirements: Requirements,
+        target: Target,
+        options: DepsOptions,
+        key: str,
+        on_line: Callable[[str], None] = lambda line: None,
+    ) -> Tree:
+        """Install the tree for ``key`` now (replacing any cached one), passing pip's lines to ``on_line``."""
+        final = self.root / key[:16]
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{key[:16]}.", dir=self.root))
         try:
@@ -106,7 +108,7 @@ class DependencyCache:
                 source_builds=options.source_builds,
                 wheels=staging / "wheels",
                 run=self.run,
-                on_line=self.on_line,
+                on_line=on_line,
             )
             tree.mkdir(exist_ok=True)
             pruned = prune(tree, include_boto3=options.include_boto3, keep_bytecode=options.compile)
