@@ -9,7 +9,6 @@ its files. A key the previous build already made, with its zip still in place, c
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -223,8 +222,7 @@ class Builder:
         listed = entries()
         slow = kind == DEPENDENCIES or sum(e.size for e in listed) > SLOW_ZIP
         with self.task(f"Zipping {name}") if slow else contextlib.nullcontext():
-            size = zipper.write(self.out / name, listed)
-        digest = hashlib.sha256((self.out / name).read_bytes()).hexdigest()
+            size, digest = zipper.write(self.out / name, listed)
         unzipped = sum(e.size for e in listed)
         return Artifact(name, kind, key, digest, size, unzipped, len(listed), excluded, packages)
 

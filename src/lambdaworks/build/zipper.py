@@ -5,6 +5,7 @@ Two builds of the same files give byte-identical archives, so an archive's hash 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import zipfile
 from collections.abc import Iterable
@@ -25,8 +26,8 @@ class Entry:
     executable: bool = False
 
 
-def write(archive: Path, entries: Iterable[Entry]) -> int:
-    """Write ``entries`` to ``archive`` (atomically, through a temporary file); its size in bytes."""
+def write(archive: Path, entries: Iterable[Entry]) -> tuple[int, str]:
+    """Write ``entries`` to ``archive`` (atomically, through a temporary file); its size and sha256."""
     tmp = archive.with_name(f".{archive.name}.tmp")
     archive.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED, compresslevel=LEVEL) as zf:
@@ -40,8 +41,12 @@ def write(archive: Path, entries: Iterable[Entry]) -> int:
             with entry.path.open("rb") as src, zf.open(info, "w") as dst:
                 while chunk := src.read(1 << 20):
                     dst.write(chunk)
+    digest = hashlib.sha256()
+    with tmp.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
     os.replace(tmp, archive)
-    return archive.stat().st_size
+    return archive.stat().st_size, digest.hexdigest()
 
 
 def extract(archive: Path, into: Path) -> None:
