@@ -1,6 +1,7 @@
 """``lambdaworks dev --from-build``: functions served from their built zips instead of the source tree.
 
-Each zip of the manifest is unpacked (once per content hash) under the state folder. The workers
+Each zip of the manifest is unpacked under the state folder (once per zip file: the folder is
+named by its size and mtime). The workers
 then run without the emulator's site-packages: on the import path are the unpacked code package,
 its layers, and what Lambda's own runtime provides (boto3 and its dependencies, linked from this
 environment when installed). A dependency the build left out fails here as it would on AWS.
@@ -15,6 +16,7 @@ import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -30,19 +32,23 @@ RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "
 FOLDER = "from-build"
 
 
+def made_once(folder: Path, fill: Callable[[Path], None]) -> Path:
+    """``folder``, unless it exists: ``fill`` makes it in a staging folder beside it, then it is renamed into place."""
+    if not folder.is_dir():
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        fill(staging)
+        try:
+            os.replace(staging, folder)
+        except OSError:  # another emulator made it first
+            shutil.rmtree(staging, ignore_errors=True)
+    return folder
+
+
 def unpack(archive: Path, root: Path) -> Path:
     """``archive`` unpacked under ``root``, in a folder named by the zip's size and mtime (reused when there)."""
     st = archive.stat()
-    folder = root / f"{archive.stem}-{st.st_size}-{st.st_mtime_ns}"
-    if not folder.is_dir():
-        root.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".unpack-", dir=root))
-        extract(archive, staging)
-        try:
-            os.replace(staging, folder)
-        except OSError:  # another emulator unpacked it first
-            shutil.rmtree(staging, ignore_errors=True)
-    return folder
+    return made_once(root / f"{archive.stem}-{st.st_size}-{st.st_mtime_ns}", lambda into: extract(archive, into))
 
 
 def from_build(project: Project, out: Path, state_dir: Path) -> tuple[Project, list[str]]:
@@ -77,17 +83,13 @@ def from_build(project: Project, out: Path, state_dir: Path) -> tuple[Project, l
 
 def link_folder(kind: str, links: dict[str, Path]) -> str:
     """A folder of symlinks ``name -> target`` (in the temp folder, named by its content, made once)."""
-    digest = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()[:12]
-    folder = Path(tempfile.gettempdir()) / f"lambdaworks-{kind}-{digest}"
-    if not folder.is_dir():
-        staging = Path(tempfile.mkdtemp(prefix=f".lambdaworks-{kind}-"))
+
+    def fill(staging: Path) -> None:
         for name, target in links.items():
             (staging / name).symlink_to(target, target_is_directory=target.is_dir())
-        try:
-            os.replace(staging, folder)
-        except OSError:  # made by another emulator meanwhile
-            shutil.rmtree(staging, ignore_errors=True)
-    return str(folder)
+
+    digest = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()[:12]
+    return str(made_once(Path(tempfile.gettempdir()) / f"lambdaworks-{kind}-{digest}", fill))
 
 
 def forget_others(root: Path, keep: set[Path]) -> None:
