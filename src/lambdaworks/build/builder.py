@@ -85,6 +85,11 @@ def runtime_files(collector: Collector) -> list[Hashed]:
     return files + runtime
 
 
+def layer_name(folder: Path, root: Path) -> str:
+    """The zip a layer folder is built into (how deploy finds a template's LayerVersion)."""
+    return f"layer-{slug(folder, root)}.zip"
+
+
 class Builder:
     """Builds ``project`` into ``options.out`` (default ``.lambdaworks/build`` beside the template)."""
 
@@ -172,7 +177,7 @@ class Builder:
         return name
 
     def user_layer(self, folder: Path) -> str:
-        name = f"layer-{slug(folder, self.project.root)}.zip"
+        name = layer_name(folder, self.project.root)
         if name not in self.artifacts:  # a layer shared by many functions is walked once
             files, excluded = self.collector.collect(folder, "", self.ignore(folder))
             key = fingerprint(files, FORMAT, LAYER)

@@ -17,11 +17,16 @@ COMMANDS = {
     "build": "lambdaworks.cli.build:build_command",
     "call": "lambdaworks.cli.call:call_command",
     "dead-letters": "lambdaworks.cli.dead_letters:dead_letters_group",
+    "delete": "lambdaworks.cli.deploy:delete_command",
+    "deploy": "lambdaworks.cli.deploy:deploy_command",
     "dev": "lambdaworks.cli.dev:dev_command",
     "events": "lambdaworks.cli.events:events_group",
     "invoke": "lambdaworks.cli.dev:invoke_command",
+    "outputs": "lambdaworks.cli.deploy:outputs_command",
+    "package": "lambdaworks.cli.deploy:package_command",
     "routes": "lambdaworks.cli.project:routes_command",
     "schedule": "lambdaworks.cli.schedule:schedule_group",
+    "template": "lambdaworks.cli.deploy:template_command",
 }
 
 

@@ -150,6 +150,7 @@ class Gateway:
             "body": request.body or None,
             "domain": host,
             "source_ip": request.client[0],
+            "stage_variables": api.stage_variables or None,
         }
         if route.payload_version == "1.0":
             binary = media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None

@@ -106,6 +106,8 @@ class Function:
     events: tuple[EventSource, ...] = ()
     async_config: AsyncConfig = AsyncConfig()
     packaged: bool = False  # code and layers are unzipped build artifacts: run without the emulator's packages
+    policies: tuple[Any, ...] = ()  # IAM: SAM policy templates, managed policy names/ARNs, policy documents
+    environment_source: Mapping[str, str] = field(default_factory=frozen_map)  # native: env before ${} substitution
 
     @property
     def concurrency(self) -> int:
@@ -157,6 +159,18 @@ class Cors:
 
 
 @dataclass(frozen=True)
+class Domain:
+    """A custom domain in front of an API: ``name``, its ACM certificate, endpoint type and base path."""
+
+    name: str
+    certificate: str | None = None  # an ACM certificate ARN; None: the template requests one (DNS validated)
+    endpoint: str = "regional"  # "regional" or "edge" (REST APIs only; its certificate lives in us-east-1)
+    base_path: str = ""  # the base path mapping ("" maps the whole domain)
+    zone_name: str | None = None  # a Route53 hosted zone ("example.com."), for the alias record
+    zone_id: str | None = None
+
+
+@dataclass(frozen=True)
 class Api:
     """An API Gateway API: ``rest`` (v1, ``AWS::Serverless::Api``) or ``http`` (``HttpApi``)."""
 
@@ -167,6 +181,8 @@ class Api:
     authorizers: Mapping[str, Authorizer] = field(default_factory=frozen_map)
     default_authorizer: str | None = None
     cors: Cors | None = None
+    stage_variables: Mapping[str, str] = field(default_factory=frozen_map)
+    domain: Domain | None = None
 
     @property
     def payload_version(self) -> str:
@@ -210,6 +226,30 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A native config parameter; ``ssm``/``secret`` make it a dynamic reference in deployed templates."""
+
+    name: str
+    default: str
+    ssm: str | None = None  # an SSM Parameter Store name
+    secret: str | None = None  # a Secrets Manager secret id, with an optional JSON key after a colon
+
+    @property
+    def reference(self) -> str | None:
+        """CloudFormation's dynamic reference to the stored value, or None for a plain parameter."""
+        if self.ssm is not None:
+            return f"{{{{resolve:ssm:{self.ssm}}}}}"
+        if self.secret is not None:
+            secret, _, key = self.secret.partition(":")
+            return (
+                f"{{{{resolve:secretsmanager:{secret}:SecretString:{key}}}}}"
+                if key
+                else f"{{{{resolve:secretsmanager:{secret}}}}}"
+            )
+        return None
+
+
+@dataclass(frozen=True)
 class Project:
     """Everything the emulator needs, plus the warnings the loader raised."""
 
@@ -220,6 +260,12 @@ class Project:
     routes: tuple[Route, ...]
     warnings: tuple[str, ...] = ()
     schedules: tuple[Schedule, ...] = ()
+    parameters: Mapping[str, Parameter] = field(default_factory=frozen_map)  # native config only
+
+    @property
+    def is_sam(self) -> bool:
+        """Loaded from a SAM template (deployed as that template), not from the native config."""
+        return self.source.suffix != ".toml"
 
     def function(self, name: str) -> Function | None:
         return self.functions.get(name)

@@ -20,6 +20,12 @@ The same model as a SAM template with less ceremony::
     schedules = { Nightly = "cron(0 3 * * ? *)" }   # or { expression, timezone, input, enabled }
     retries = 1                     # async invocations: EventInvokeConfig and destinations
     on_failure = "audit"            # a function here, or an ARN (kept in the dead-letter store)
+    policies = [{ DynamoDBCrudPolicy = { TableName = "items" } }]   # IAM, as SAM's Policies
+
+Deploying reads more (``lambdaworks deploy``): a parameter may live in SSM or Secrets Manager,
+``DbPassword = { secret = "prod/db:password", local = "dev" }`` (a dynamic reference in the
+template, ``local`` when run here), and an API may have ``stage_variables`` and a custom
+``domain = { name, certificate, endpoint = "regional"|"edge", base_path, zone }``.
 
 Strings in ``env`` may use ``${Name}`` for a ``[parameters]`` value (``--parameter-overrides``
 replaces it) or a pseudo parameter such as ``${AWS::Region}``. Unknown keys and wrong types are
@@ -50,8 +56,10 @@ from lambdaworks.project.model import (
     Authorizer,
     Cors,
     Destination,
+    Domain,
     EventSource,
     Function,
+    Parameter,
     Project,
     Route,
     frozen_map,
@@ -68,8 +76,10 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 #: The APIs a function can name without declaring them, as SAM's implicit APIs.
+#: REST APIs take every media type as binary (as deployed), and the adapter decides per response.
+ALL_BINARY = ("*/*",)
 IMPLICIT_APIS = {
-    "rest": Api(name="rest", kind="rest", stage="Prod"),
+    "rest": Api(name="rest", kind="rest", stage="Prod", binary_media_types=ALL_BINARY),
     "http": Api(name="http", kind="http", stage="$default"),
 }
 DEFAULT_API = "http"
@@ -91,6 +101,7 @@ FUNCTION_KEYS = (
     "on_success",
     "on_failure",
     "dead_letter",
+    "policies",
 )
 DEFAULT_KEYS = (
     "code",
@@ -103,9 +114,21 @@ DEFAULT_KEYS = (
     "api",
     "retries",
     "max_event_age",
+    "policies",
 )
 TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
-API_KEYS = ("type", "stage", "binary_media_types", "authorizers", "default_authorizer", "cors")
+API_KEYS = (
+    "type",
+    "stage",
+    "binary_media_types",
+    "authorizers",
+    "default_authorizer",
+    "cors",
+    "stage_variables",
+    "domain",
+)
+DOMAIN_KEYS = ("name", "certificate", "endpoint", "base_path", "zone", "zone_id")
+PARAMETER_KEYS = ("ssm", "secret", "local")
 AUTHORIZER_KEYS = (
     "type",
     "function",
@@ -185,7 +208,8 @@ class Config:
 
     def load(self, config: dict[str, Any]) -> Project:
         self.table(config, "", TOP_KEYS)
-        self.resolver.parameters = self.parameters(config.get("parameters", {}))
+        parameters = self.parameters(config.get("parameters", {}))
+        self.resolver.parameters = {name: parameter.default for name, parameter in parameters.items()}
         layers = self.layers(config.get("layers", {}))
         self.function_names = set(self.table(config.get("functions", {}), "functions"))
         apis = {**IMPLICIT_APIS, **self.apis(config.get("apis", {}))}
@@ -210,14 +234,38 @@ class Config:
             schedules=tuple(
                 schedule_of(name, event) for name, function in functions.items() for event in function.events
             ),
+            parameters=frozen_map(parameters),
         )
 
-    def parameters(self, declared: Any) -> dict[str, Any]:
+    def parameters(self, declared: Any) -> dict[str, Parameter]:
+        """``NAME = value``, or ``NAME = { ssm = "/path" | secret = "id[:key]", local = "dev value" }``."""
         declared = self.table(declared, "parameters")
         unknown = sorted(set(self.overrides) - set(declared))
         if unknown:
             raise self.error("parameters", f"--parameter-overrides names undeclared parameters: {', '.join(unknown)}")
-        return {name: str(self.overrides.get(name, value)) for name, value in declared.items()}
+        parameters = {}
+        for name, given in declared.items():
+            where = f"parameters.{name}"
+            if not isinstance(given, dict):
+                value = self.typed(given, (str, int, float, bool), where, "a value or a table")
+                parameters[name] = Parameter(name, str(self.overrides.get(name, value)))
+                continue
+            spec = self.table(given, where, PARAMETER_KEYS)
+            stores = [key for key in ("ssm", "secret") if key in spec]
+            if len(stores) != 1:
+                raise self.error(
+                    where, "needs exactly one of ssm = '/parameter/name' or secret = 'secret-id[:json-key]'"
+                )
+            store = self.typed(spec[stores[0]], str, f"{where}.{stores[0]}", "a name")
+            local = spec.get("local")
+            if name not in self.overrides and local is None:
+                self.warnings.append(
+                    f"parameter {name} is read from {'SSM' if stores[0] == 'ssm' else 'Secrets Manager'} when "
+                    f"deployed; locally it is empty (set local = '...' or --parameter-overrides {name}=...)"
+                )
+            default = str(self.overrides.get(name, local if local is not None else ""))
+            parameters[name] = Parameter(name, default, **{stores[0]: store})
+        return parameters
 
     def layers(self, declared: Any) -> dict[str, Path]:
         paths = {}
@@ -237,7 +285,9 @@ class Config:
             if kind not in ("rest", "http"):
                 raise self.error(f"{where}.type", f"expected 'rest' or 'http', got {kind!r}")
             stage = self.typed(spec.get("stage", "Prod" if kind == "rest" else "$default"), str, where, "a stage name")
-            binary = self.typed(spec.get("binary_media_types", []), list, where, "a list of media types")
+            binary = self.typed(
+                spec.get("binary_media_types", list(ALL_BINARY) if kind == "rest" else []), list, where, "a list"
+            )
             authorizers = {
                 key: self.authorizer(f"{where}.authorizers.{key}", key, kind, value)
                 for key, value in self.table(spec.get("authorizers", {}), f"{where}.authorizers").items()
@@ -253,8 +303,51 @@ class Config:
                 authorizers=frozen_map(authorizers),
                 default_authorizer=None if default in (None, NO_AUTH) else str(default),
                 cors=self.cors(f"{where}.cors", spec["cors"]) if "cors" in spec else None,
+                stage_variables=frozen_map(
+                    {
+                        key: str(self.typed(value, (str, int, float), f"{where}.stage_variables.{key}", "a value"))
+                        for key, value in self.table(
+                            spec.get("stage_variables", {}), f"{where}.stage_variables"
+                        ).items()
+                    }
+                ),
+                domain=self.domain(f"{where}.domain", kind, spec["domain"]) if "domain" in spec else None,
             )
         return apis
+
+    def domain(self, where: str, api_kind: str, given: Any) -> Domain:
+        """``{ name, certificate, endpoint = "regional"|"edge", base_path, zone | zone_id }``."""
+        spec = self.table(given, where, DOMAIN_KEYS)
+        name = self.typed(spec.get("name"), str, f"{where}.name", "a domain name")
+        endpoint = self.typed(spec.get("endpoint", "regional"), str, f"{where}.endpoint", "'regional' or 'edge'")
+        if endpoint not in ("regional", "edge"):
+            raise self.error(f"{where}.endpoint", f"expected 'regional' or 'edge', got {endpoint!r}")
+        if endpoint == "edge" and api_kind == "http":
+            raise self.error(f"{where}.endpoint", "HTTP APIs have regional custom domains only")
+        certificate = spec.get("certificate")
+        if certificate is not None:
+            certificate = self.typed(certificate, str, f"{where}.certificate", "an ACM certificate ARN")
+            parts = certificate.split(":")
+            if len(parts) < 6 or parts[2] != "acm":
+                raise self.error(f"{where}.certificate", f"{certificate!r} is not an ACM certificate ARN")
+            if endpoint == "edge" and parts[3] != "us-east-1":
+                raise self.error(
+                    f"{where}.certificate",
+                    f"edge-optimised domains need a certificate in us-east-1 (CloudFront's region), not {parts[3]}: "
+                    "request one there, or use endpoint = 'regional'",
+                )
+        zone = spec.get("zone")
+        if isinstance(zone, str) and not zone.endswith("."):
+            zone += "."
+        base_path = self.typed(spec.get("base_path", ""), str, f"{where}.base_path", "a path").strip("/")
+        return Domain(
+            name=name,
+            certificate=certificate,
+            endpoint=endpoint,
+            base_path=base_path,
+            zone_name=zone,
+            zone_id=spec.get("zone_id"),
+        )
 
     def authorizer(self, where: str, name: str, api_kind: str, given: Any) -> Authorizer:
         spec = self.table(given, where, AUTHORIZER_KEYS)
@@ -361,8 +454,34 @@ class Config:
             architecture=setting("architecture", str, "x86_64 or arm64", "x86_64"),
             events=self.schedules(name, spec.get("schedules", {})),
             async_config=self.async_config(where, setting),
+            policies=tuple(
+                self.policies(
+                    where,
+                    [
+                        *self.typed(defaults.get("policies", []), list, "defaults.policies", "a list"),
+                        *self.typed(spec.get("policies", []), list, f"{where}.policies", "a list"),
+                    ],
+                )
+            ),
+            environment_source=frozen_map({key: value for key, value in env.items() if isinstance(value, str)}),
         )
         return function, routes
+
+    def policies(self, where: str, given: list[Any]) -> list[Any]:
+        """IAM policies as SAM takes them: a managed policy name or ARN, ``{Template = {args}}``, or a document."""
+        for index, policy in enumerate(given):
+            if isinstance(policy, dict):
+                if len(policy) != 1 and "Statement" not in policy:
+                    raise self.error(
+                        f"{where}.policies[{index}]",
+                        "expected one SAM policy template ({ DynamoDBCrudPolicy = { TableName = 'items' } }) "
+                        "or a policy document with Statement",
+                    )
+            elif not isinstance(policy, str):
+                raise self.error(
+                    f"{where}.policies[{index}]", f"expected a policy name, template or document, got {policy!r}"
+                )
+        return given
 
     def async_config(self, where: str, setting: Any) -> AsyncConfig:
         """``retries``, ``max_event_age`` and the destinations (a function of this config, or an ARN)."""

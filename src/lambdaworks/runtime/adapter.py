@@ -12,6 +12,8 @@ Order of dispatch for a dict event:
 
 from __future__ import annotations
 
+import os
+
 from lambdaworks.runtime.batch import process_batch
 from lambdaworks.runtime.encoding import binary_rule, cached, is_binary_response
 from lambdaworks.runtime.errors import (
@@ -33,6 +35,9 @@ if TYPE_CHECKING:
     from lambdaworks.runtime.encoding import BinaryRule
     from lambdaworks.runtime.events.base import HttpSource
     from lambdaworks.runtime.types import EventHandler, Result
+
+#: The base path mapping of the custom domain in front of the function, when ``base_path`` is not given.
+BASE_PATH_ENV = "LAMBDAWORKS_BASE_PATH"
 
 #: Lambda's limit on a synchronous response payload, in bytes.
 MAX_RESPONSE_BYTES = 6_291_556
@@ -89,7 +94,7 @@ class Handler:
         *,
         interface: str = "auto",
         lifespan: str = "auto",
-        base_path: str = "",
+        base_path: str | None = None,
         source: str | None = None,
         text_media_types: Iterable[str] = (),
         is_binary: BinaryRule | None = None,
@@ -106,6 +111,8 @@ class Handler:
         self.app = app
         self.interface = (detect_interface(app) if app is not None else "none") if interface == "auto" else interface
         rule = cached(is_binary or (binary_rule(text_media_types) if text_media_types else is_binary_response))
+        if base_path is None:  # set by `lambdaworks deploy` on functions behind a custom domain's base path
+            base_path = os.environ.get(BASE_PATH_ENV, "")
         self.options = Options(base_path=base_path, is_binary=rule, strip_stage=strip_stage)
         self.sources: tuple[HttpSource, ...] = (HTTP_SOURCES_BY_NAME[source],) if source else HTTP_SOURCES
         self.events_path = events_path
@@ -302,10 +309,11 @@ class Handler:
 def handler(app: Any = None, **options: Any) -> Handler:
     """Wrap a WSGI or ASGI app (detected; ``interface=`` overrides) as a Lambda handler.
 
-    Options: ``base_path`` (custom-domain base path mapping), ``lifespan`` (``"auto"``/``"on"``/
-    ``"off"``), ``source`` (pin one HTTP source), ``text_media_types`` (extra types sent as text),
-    ``is_binary`` (own ``(content_type, content_encoding) -> bool`` rule), ``events_path`` (POST
-    unmatched events to the app), ``warmup`` (answer warm-up pings), ``strip_stage``.
+    Options: ``base_path`` (custom-domain base path mapping, default ``$LAMBDAWORKS_BASE_PATH``),
+    ``lifespan`` (``"auto"``/``"on"``/``"off"``), ``source`` (pin one HTTP source),
+    ``text_media_types`` (extra types sent as text), ``is_binary`` (own ``(content_type,
+    content_encoding) -> bool`` rule), ``events_path`` (POST unmatched events to the app),
+    ``warmup`` (answer warm-up pings), ``strip_stage``.
     """
     return Handler(app, **options)
 
