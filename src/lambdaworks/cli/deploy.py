@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -23,6 +24,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 def fail(message: str) -> click.ClickException:
     return click.ClickException(message)
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """Deploy errors, AWS's refusals and missing credentials as one-line errors, not tracebacks."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from lambdaworks.build import BuildError
+    from lambdaworks.deploy.errors import DeployError
+    from lambdaworks.project import ProjectError
+
+    try:
+        yield
+    except (DeployError, BuildError, ProjectError, BotoCoreError) as exc:
+        raise fail(str(exc)) from None
+    except ClientError as exc:
+        error = exc.response.get("Error", {})
+        raise fail(f"AWS refused {exc.operation_name}: {error.get('Code')}: {error.get('Message')}") from None
 
 
 def warn(message: str) -> None:
@@ -108,26 +127,20 @@ class Context:
 
 def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str | None, region: str) -> Prepared:
     """Load, build and template the project; lint the CloudFormation it becomes."""
-    from lambdaworks.build import BuildError, build
+    from lambdaworks.build import build
     from lambdaworks.cli.build import spinner
-    from lambdaworks.deploy.errors import DeployError
     from lambdaworks.deploy.lint import errors, lint
     from lambdaworks.deploy.package import Target
     from lambdaworks.deploy.package import prepare as make
-    from lambdaworks.project import ProjectError, load_project
+    from lambdaworks.project import load_project
 
-    try:
+    with reported():
         project = load_project(project_dir, template, ctx.overrides)
-    except ProjectError as exc:
-        raise fail(str(exc)) from exc
-    for message in project.warnings:
-        warn(message)
-    try:
+        for message in project.warnings:
+            warn(message)
         built = build(project, task=spinner)
         target = Target(bucket, str(ctx.get("s3_prefix") or ""), region, ctx.get("stage"), ctx.overrides)
         prepared = make(project, built, target)
-    except (BuildError, DeployError) as exc:
-        raise fail(str(exc)) from exc
     for message in (*built.warnings, *prepared.warnings):
         warn(message)
     problems = lint(prepared.cloudformation, region)
@@ -142,16 +155,13 @@ def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str 
 
 
 def upload(ctx: Context, prepared: Prepared) -> None:
-    from lambdaworks.deploy.errors import DeployError
     from lambdaworks.deploy.package import package
 
     def announce(name: str, size: int) -> None:
         click.echo(f"  uploading {name} ({size / 1_048_576:.1f} MB)", err=True)
 
-    try:
+    with reported():
         package(prepared, ctx.aws.client("s3"), announce)
-    except DeployError as exc:
-        raise fail(str(exc)) from exc
     done = prepared.uploads
     assert done is not None
     click.echo(
@@ -238,7 +248,7 @@ def region_of(aws: Aws) -> str:
 @click.option("--no-confirm", is_flag=True, help="Execute the change set without asking (CI).")
 def deploy_command(no_confirm: bool, project_dir: Path, template: Path | None, **params: Any) -> None:
     """Build, upload and deploy PROJECT_DIR with a CloudFormation change set, then print the outputs."""
-    from lambdaworks.deploy.errors import DeployError
+    from lambdaworks.deploy.stack import Stack
 
     ctx = Context(params, project_dir)
     name = ctx.stack_name()
@@ -249,21 +259,19 @@ def deploy_command(no_confirm: bool, project_dir: Path, template: Path | None, *
     prepared = prepare(ctx, project_dir, template, bucket, region)
     upload(ctx, prepared)
     prepared.write(prepared.project.root / ".lambdaworks" / "package")
-    stack = open_stack(ctx, name)
-    try:
+    with reported():
+        stack = Stack(ctx.aws.client("cloudformation"), name)
         change_set = create(ctx, stack, prepared)
         if change_set is None:
             click.echo(f"No changes: stack {name} is up to date.")
         else:
             show_changes(change_set)
             if not no_confirm and not confirm(f"Deploy these {plural(len(change_set.changes), 'change')} to {name}?"):
-                stack.cfn.delete_change_set(ChangeSetName=change_set.arn, StackName=name)
+                stack.cfn.delete_change_set(ChangeSetName=change_set.arn)
                 raise fail("cancelled; the change set was deleted and nothing changed")
             stack.execute(change_set, show_event)
             click.secho(f"Stack {name}: {'created' if change_set.kind == 'CREATE' else 'updated'}.", fg="green")
         print_outputs(stack.outputs())
-    except DeployError as exc:
-        raise fail(str(exc)) from exc
 
 
 def create(ctx: Context, stack: Stack, prepared: Prepared) -> ChangeSet | None:
@@ -284,16 +292,6 @@ def create(ctx: Context, stack: Stack, prepared: Prepared) -> ChangeSet | None:
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
     url = f"{s3.meta.endpoint_url}/{bucket}/{key}"
     return stack.change_set(body, prepared.parameters, template_url=url)
-
-
-def open_stack(ctx: Context, name: str) -> Stack:
-    from lambdaworks.deploy.errors import DeployError
-    from lambdaworks.deploy.stack import Stack
-
-    try:
-        return Stack(ctx.aws.client("cloudformation"), name)
-    except DeployError as exc:
-        raise fail(str(exc)) from exc
 
 
 def confirm(question: str) -> bool:
@@ -347,13 +345,11 @@ def print_outputs(outputs: dict[str, str]) -> None:
 @aws_options
 def outputs_command(as_json: bool, **params: Any) -> None:
     """Print a deployed stack's outputs (API URLs, function ARNs)."""
-    from lambdaworks.deploy.errors import DeployError
+    from lambdaworks.deploy.stack import Stack
 
     ctx = Context(params)
-    try:
-        outputs = open_stack(ctx, ctx.stack_name()).outputs()
-    except DeployError as exc:
-        raise fail(str(exc)) from exc
+    with reported():
+        outputs = Stack(ctx.aws.client("cloudformation"), ctx.stack_name()).outputs()
     if as_json:
         click.echo(json.dumps(outputs, indent=2, sort_keys=True))
     else:
@@ -366,15 +362,12 @@ def outputs_command(as_json: bool, **params: Any) -> None:
 @aws_options
 def delete_command(no_confirm: bool, **params: Any) -> None:
     """Delete a deployed stack and wait until it is gone (the uploaded zips stay in the bucket)."""
-    from lambdaworks.deploy.errors import DeployError
+    from lambdaworks.deploy.stack import Stack
 
     ctx = Context(params)
     name = ctx.stack_name()
-    stack = open_stack(ctx, name)
     if not no_confirm and not confirm(f"Delete stack {name} and everything it created?"):
         raise fail("cancelled")
-    try:
-        deleted = stack.delete(show_event)
-    except DeployError as exc:
-        raise fail(str(exc)) from exc
+    with reported():
+        deleted = Stack(ctx.aws.client("cloudformation"), name).delete(show_event)
     click.echo(f"Stack {name}: deleted." if deleted else f"No stack named {name}; nothing to delete.")

@@ -54,12 +54,20 @@ class Stack:
     """The stack ``name`` in the account ``cloudformation`` (a boto3 client) reaches."""
 
     def __init__(
-        self, cloudformation: Any, name: str, *, poll: float = 2.0, sleep: Callable[[float], None] = time.sleep
+        self,
+        cloudformation: Any,
+        name: str,
+        *,
+        poll: float = 2.0,
+        sleep: Callable[[float], None] = time.sleep,
+        timeout: float = 4 * 3600,
     ) -> None:
         self.cfn = cloudformation
         self.name = name
+        self.ref = name  # the stack's id once known: names are reused, ids are not
         self.poll = poll
         self.sleep = sleep
+        self.timeout = timeout
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -68,7 +76,7 @@ class Stack:
         from botocore.exceptions import ClientError
 
         try:
-            stacks = self.cfn.describe_stacks(StackName=self.name)["Stacks"]
+            stacks = self.cfn.describe_stacks(StackName=self.ref)["Stacks"]
         except ClientError as exc:
             if "does not exist" in str(exc):
                 return None
@@ -88,7 +96,7 @@ class Stack:
 
     def events(self) -> Iterator[dict[str, Any]]:
         """The stack's events, newest first."""
-        for page in self.cfn.get_paginator("describe_stack_events").paginate(StackName=self.name):
+        for page in self.cfn.get_paginator("describe_stack_events").paginate(StackName=self.ref):
             yield from page["StackEvents"]
 
     def event_ids(self) -> set[str]:
@@ -123,15 +131,16 @@ class Stack:
             **source,
         )
         arn = created["Id"]
+        self.ref = created.get("StackId", self.ref)
         while True:
-            described = self.cfn.describe_change_set(ChangeSetName=arn, StackName=self.name)
+            described = self.cfn.describe_change_set(ChangeSetName=arn)
             state = described["Status"]
             if state == "CREATE_COMPLETE":
                 break
             if state == "FAILED":
                 reason = str(described.get("StatusReason", ""))
                 if any(text in reason for text in NO_CHANGES):
-                    self.cfn.delete_change_set(ChangeSetName=arn, StackName=self.name)
+                    self.cfn.delete_change_set(ChangeSetName=arn)
                     return None
                 raise DeployError(f"CloudFormation refused the change set: {reason}")
             self.sleep(self.poll)
@@ -151,7 +160,7 @@ class Stack:
         changes = list(first.get("Changes", []))
         token = first.get("NextToken")
         while token:
-            page = self.cfn.describe_change_set(ChangeSetName=arn, StackName=self.name, NextToken=token)
+            page = self.cfn.describe_change_set(ChangeSetName=arn, NextToken=token)
             changes += page.get("Changes", [])
             token = page.get("NextToken")
         return changes
@@ -159,7 +168,7 @@ class Stack:
     def execute(self, change_set: ChangeSet, on_event: Callable[[dict[str, Any]], None] = lambda e: None) -> None:
         """Execute ``change_set`` and wait; DeployError naming the failed resources when it rolls back."""
         before = self.event_ids()
-        self.cfn.execute_change_set(ChangeSetName=change_set.arn, StackName=self.name)
+        self.cfn.execute_change_set(ChangeSetName=change_set.arn)
         final = self.wait(set(before), on_event)
         if final not in ("CREATE_COMPLETE", "UPDATE_COMPLETE"):
             raise DeployError(self.failure_message(final, before))
@@ -170,8 +179,8 @@ class Stack:
         if stack is None:
             return False
         before = self.event_ids()
-        self.cfn.delete_stack(StackName=self.name)
-        self.name = str(stack["StackId"])  # a deleted stack is found by id only
+        self.ref = str(stack["StackId"])  # a deleted stack is found by id only
+        self.cfn.delete_stack(StackName=self.ref)
         final = self.wait(set(before), on_event)
         if final != "DELETE_COMPLETE":
             raise DeployError(self.failure_message(final, before))
@@ -179,6 +188,7 @@ class Stack:
 
     def wait(self, seen: set[str], on_event: Callable[[dict[str, Any]], None]) -> str:
         """Poll until the stack settles, passing each new event to ``on_event``; the final status."""
+        deadline = time.monotonic() + self.timeout
         while True:
             status = self.status() or "DELETE_COMPLETE"
             fresh = [e for e in self.events() if e["EventId"] not in seen]
@@ -187,6 +197,8 @@ class Stack:
                 on_event(event)
             if not status.endswith("_IN_PROGRESS"):
                 return status
+            if time.monotonic() > deadline:
+                raise DeployError(f"stack {self.name} is still {status}; follow it in the CloudFormation console")
             self.sleep(self.poll)
 
     def failures(self, seen: set[str]) -> list[Failure]:
