@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -127,7 +128,7 @@ class Context:
 
 def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str | None, region: str) -> Prepared:
     """Load, build and template the project; lint the CloudFormation it becomes."""
-    from lambdaworks.build import build
+    from lambdaworks.build import Options, build
     from lambdaworks.cli.build import spinner
     from lambdaworks.deploy.lint import errors, lint
     from lambdaworks.deploy.package import Target
@@ -138,7 +139,8 @@ def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str 
         project = load_project(project_dir, template, ctx.overrides)
         for message in project.warnings:
             warn(message)
-        built = build(project, task=spinner)
+        cache = os.environ.get("LAMBDAWORKS_CACHE_DIR")
+        built = build(project, Options(cache_dir=Path(cache) if cache else None), task=spinner)
         target = Target(bucket, str(ctx.get("s3_prefix") or ""), region, ctx.get("stage"), ctx.overrides)
         prepared = make(project, built, target)
     for message in (*built.warnings, *prepared.warnings):
