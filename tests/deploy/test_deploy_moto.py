@@ -99,7 +99,8 @@ def test_deploy_creates_the_stack_with_each_functions_code_handler_memory_and_ro
         text = unquote(document)
         document = json.loads(text) if text.startswith('{"') else ast.literal_eval(text)
     statement = document["Statement"][0]
-    assert "dynamodb:GetItem" in statement["Action"] and "dynamodb:PutItem" not in statement["Action"]
+    assert "dynamodb:GetItem" in statement["Action"]
+    assert "dynamodb:PutItem" not in statement["Action"]
     assert statement["Resource"][0] == f"arn:aws:dynamodb:{REGION}:123456789012:table/items"
     assert iam.list_role_policies(RoleName=roles["WorkerFunction"])["PolicyNames"] == []
 
@@ -131,10 +132,14 @@ def test_a_code_edit_updates_only_that_function(tmp_path: Path, aws: dict[str, s
     (root / "api" / "app.py").write_text('def handler(event, context):\n    return {"statusCode": 201}\n')
 
     output = deploy(root, aws, stack)
-    assert "Artifacts: 1 upload" in output and "2 already in" in output
+    assert "Artifacts: 1 upload" in output
+    assert "2 already in" in output
     table = output[output.index("Change set (update)") : output.index(f"Stack {stack}: updated.")]
-    assert "Modify" in table and "ApiFunction " in table
-    assert "WorkerFunction" not in table and "Add" not in table and "Remove" not in table
+    assert "Modify" in table
+    assert "ApiFunction " in table
+    assert "WorkerFunction" not in table
+    assert "Add" not in table
+    assert "Remove" not in table
     after = functions(aws["url"], stack)
     assert after["ApiFunction"]["CodeSha256"] == code_sha256(root, "api") != before["ApiFunction"]["CodeSha256"]
     assert after["WorkerFunction"]["CodeSha256"] == before["WorkerFunction"]["CodeSha256"]
@@ -149,7 +154,8 @@ def test_delete_removes_the_stack_and_its_functions(tmp_path: Path, aws: dict[st
     common = ("--stack-name", stack, "--region", REGION, "--endpoint-url", aws["url"])
 
     refused = lambdaworks("delete", *common)  # no terminal to confirm on
-    assert refused.exit_code == 1 and "--no-confirm" in refused.output
+    assert refused.exit_code == 1
+    assert "--no-confirm" in refused.output
     result = lambdaworks("delete", *common, "--no-confirm")
     assert result.exit_code == 0, result.output
     assert f"Stack {stack}: deleted." in result.output
@@ -159,7 +165,8 @@ def test_delete_removes_the_stack_and_its_functions(tmp_path: Path, aws: dict[st
     listed = {f["FunctionName"] for f in client(aws["url"], "lambda").list_functions()["Functions"]}
     assert not listed & set(names)
     again = lambdaworks("delete", *common, "--no-confirm")
-    assert again.exit_code == 0 and f"No stack named {stack}" in again.output
+    assert again.exit_code == 0
+    assert f"No stack named {stack}" in again.output
 
 
 def test_deploy_without_a_terminal_asks_for_no_confirm_and_leaves_nothing(tmp_path: Path, aws: dict[str, str]) -> None:
@@ -220,7 +227,8 @@ def test_outputs_prints_a_stacks_outputs(aws: dict[str, str]) -> None:
     result = lambdaworks("outputs", *common, "--json")
     assert result.exit_code == 0, result.output
     outputs = json.loads(result.output)
-    assert outputs["Region"] == REGION and outputs["QueueUrl"].endswith(f"{stack}-Queue-" + outputs["QueueUrl"][-12:])
+    assert outputs["Region"] == REGION
+    assert outputs["QueueUrl"].endswith(f"{stack}-Queue-" + outputs["QueueUrl"][-12:])
     assert lambdaworks("outputs", "--stack-name", "nope", "--endpoint-url", aws["url"]).output.endswith(
         "no stack named nope\n"
     )
@@ -238,7 +246,8 @@ def test_settings_come_from_samconfig_per_environment(tmp_path: Path, aws: dict[
     api = functions(aws["url"], stack)["ApiFunction"]
     assert api["Environment"]["Variables"]["STAGE"] == "prod"
     missing = lambdaworks("deploy", str(root), "--config-env", "staging", "--endpoint-url", aws["url"])
-    assert missing.exit_code == 1 and "has no [staging] environment (it has: prod)" in missing.output
+    assert missing.exit_code == 1
+    assert "has no [staging] environment (it has: prod)" in missing.output
 
 
 def test_the_guard_stops_a_client_bound_for_real_aws(aws_guard: list[str]) -> None:
