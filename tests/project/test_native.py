@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from lambdaworks.project import ConfigError, Project, ProjectError, load_project
+from lambdaworks.project.model import frozen_map
 
 ROOT = Path(__file__).resolve().parents[2]
 SAM = ROOT / "examples" / "sam-app"
@@ -19,7 +20,10 @@ SAME_APIS = {"rest": "ServerlessRestApi", "items": "ItemsApi"}
 
 def renamed(project: Project) -> tuple[dict[str, object], dict[str, object], list[object]]:
     """The native project's functions, APIs and routes under the SAM example's logical ids."""
-    functions = {SAME[n]: dataclasses.replace(f, name=SAME[n]) for n, f in project.functions.items()}
+    functions = {  # environment_source (env before ${} substitution) is what deploy writes; SAM keeps its own
+        SAME[n]: dataclasses.replace(f, name=SAME[n], environment_source=frozen_map())
+        for n, f in project.functions.items()
+    }
     apis = {SAME_APIS[n]: dataclasses.replace(a, name=SAME_APIS[n]) for n, a in project.apis.items()}
     routes = [dataclasses.replace(r, function=SAME[r.function], api=SAME_APIS[r.api]) for r in project.routes]
     return functions, apis, routes

@@ -62,7 +62,7 @@ def test_example_project_loads_as_documented() -> None:
     }
     assert dict(project.apis) == {
         "ItemsApi": Api(name="ItemsApi", kind="http", stage="$default"),
-        "ServerlessRestApi": Api(name="ServerlessRestApi", kind="rest", stage="Prod"),
+        "ServerlessRestApi": Api(name="ServerlessRestApi", kind="rest", stage="Prod", binary_media_types=("*/*",)),
     }
     assert project.routes == (
         Route("GET", "/", "FlaskFunction", "ServerlessRestApi", "rest", "1.0"),
@@ -223,7 +223,7 @@ def test_unsupported_features_warn_loudly(tmp_path: Path) -> None:
         name="Api",
         kind="rest",
         stage="v1",
-        binary_media_types=("image~1png",),
+        binary_media_types=("image/png",),  # SAM writes / as ~1
         authorizers={"Pool": Authorizer("Pool", "cognito")},
         default_authorizer="Pool",
         cors=Cors(allow_origins=("*",)),

@@ -199,3 +199,14 @@ def test_fastapi_sync_endpoint_and_json_body() -> None:
 
 def test_fastapi_unknown_route_is_the_apps_404() -> None:
     assert LambdaClient(FASTAPI, "apigw-v1").get("/nope").status == 404
+
+
+def test_the_base_path_comes_from_the_environment_deploy_sets(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`lambdaworks deploy` sets LAMBDAWORKS_BASE_PATH on functions behind a custom domain's mapping."""
+    monkeypatch.setenv("LAMBDAWORKS_BASE_PATH", "/api")
+    handler = lambdaworks.handler(flask_app.app)
+    event = {"base_path": "api", "route_key": "$default"}
+    response = LambdaClient(handler, "http-v2", **event).get("/hello/bob")
+    assert response.json()["url"] == "https://api.example.com/api/hello/bob"
+    explicit = lambdaworks.handler(flask_app.app, base_path="")  # an explicit setting wins
+    assert LambdaClient(explicit, "http-v2", **event).get("/hello/bob").status == 404

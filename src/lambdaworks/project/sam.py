@@ -224,7 +224,7 @@ def explicit_apis(
         stage = props.get("StageName") or default_stage
         if stage is None:
             raise TemplateError("StageName is required for AWS::Serverless::Api", resource=name)
-        api = Api(name=name, kind=kind, stage=str(stage), binary_media_types=tuple(props.get("BinaryMediaTypes") or ()))
+        api = Api(name=name, kind=kind, stage=str(stage), binary_media_types=media_types(props))
         apis[name] = with_auth_and_cors(api, props, resources, warn)
     return apis
 
@@ -243,9 +243,14 @@ def implicit_api(
         name=name,
         kind=kind,
         stage="Prod" if kind == "rest" else "$default",
-        binary_media_types=tuple(props.get("BinaryMediaTypes") or ()),
+        binary_media_types=media_types(props),
     )
     return with_auth_and_cors(api, props, resources, warn)
+
+
+def media_types(props: Mapping[str, Any]) -> tuple[str, ...]:
+    """An API's ``BinaryMediaTypes`` as media types (SAM writes ``/`` as ``~1``: ``image~1png``)."""
+    return tuple(str(t).replace("~1", "/") for t in props.get("BinaryMediaTypes") or ())
 
 
 def load_function(
