@@ -20,7 +20,7 @@ class Pages:
     def __init__(self, events: list[dict[str, Any]]) -> None:
         self.events = events
 
-    def paginate(self, StackName: str) -> list[dict[str, Any]]:  # noqa: N803 - boto3's spelling
+    def paginate(self, StackName: str) -> list[dict[str, Any]]:
         return [{"StackEvents": list(reversed(self.events))}]
 
 
@@ -31,7 +31,7 @@ class RolledBack:
         self.events: list[dict[str, Any]] = [{"EventId": "old", "ResourceStatus": "REVIEW_IN_PROGRESS"}]
         self.statuses = ["CREATE_IN_PROGRESS", "ROLLBACK_IN_PROGRESS", "ROLLBACK_COMPLETE"]
 
-    def execute_change_set(self, ChangeSetName: str) -> None:  # noqa: N803
+    def execute_change_set(self, ChangeSetName: str) -> None:
         self.events += [
             {"EventId": "1", "LogicalResourceId": "shop", "ResourceStatus": "CREATE_IN_PROGRESS"},
             {
@@ -45,7 +45,7 @@ class RolledBack:
             {"EventId": "3", "LogicalResourceId": "shop", "ResourceStatus": "ROLLBACK_COMPLETE"},
         ]
 
-    def describe_stacks(self, StackName: str) -> dict[str, Any]:  # noqa: N803
+    def describe_stacks(self, StackName: str) -> dict[str, Any]:
         status = self.statuses.pop(0) if len(self.statuses) > 1 else self.statuses[0]
         return {"Stacks": [{"StackId": STACK_ID, "StackStatus": status}]}
 
