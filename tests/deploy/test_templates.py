@@ -542,3 +542,22 @@ def test_samconfig_environments_and_parameter_overrides(tmp_path: Path) -> None:
 def test_native_deploy_keys_are_checked(tmp_path: Path, extra: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         project_of(tmp_path / "app", MINIMAL + extra)
+
+
+def test_the_template_command_prints_cloudformation_and_writes_each_apis_openapi(tmp_path: Path) -> None:
+    from tests.deploy.conftest import lambdaworks as run
+
+    project = project_of(
+        tmp_path / "store",
+        MINIMAL + '\n[functions.admin]\ncode = "hello"\nhandler = "app.admin"\n'
+        'api = "rest"\nroutes = ["POST /reset"]\n',
+    )
+    result = run("template", str(project.root), "--format", "cloudformation", "--openapi", str(tmp_path / "api.yaml"))
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.output[: result.output.rindex("}") + 1])
+    assert printed["Resources"]["HelloFunction"]["Type"] == "AWS::Lambda::Function"
+    assert printed["Resources"]["HelloFunction"]["Properties"]["Code"]["S3Bucket"] == "artifacts-bucket"
+    rest = load_yaml(tmp_path / "api-rest.yaml")
+    assert list(rest["paths"]) == ["/reset"]
+    assert rest["x-amazon-apigateway-binary-media-types"] == ["*/*"]
+    assert list(load_yaml(tmp_path / "api-http.yaml")["paths"]) == ["/hello"]

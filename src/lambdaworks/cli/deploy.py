@@ -16,7 +16,6 @@ from lambdaworks.cli.build import plural
 from lambdaworks.cli.project import parse_overrides
 
 if TYPE_CHECKING:
-    from lambdaworks.deploy.aws import Aws
     from lambdaworks.deploy.package import Prepared
     from lambdaworks.deploy.stack import ChangeSet, Stack
 
@@ -113,11 +112,24 @@ class Context:
         except DeployError as exc:
             raise fail(str(exc)) from None
         self.params = params
-        self.aws: Aws = Aws(self.get("region"), self.get("profile"), params.get("endpoint_url"))
+        self.aws = Aws(self.get("region"), self.get("profile"), params.get("endpoint_url"))
 
     def get(self, key: str) -> Any:
         value = self.params.get(key)
         return value if value is not None else self.settings.get(key)
+
+    def bucket(self) -> str:
+        bucket = self.get("s3_bucket")
+        if not bucket:
+            raise fail("no bucket: pass --s3-bucket, or set s3_bucket in samconfig.toml")
+        return str(bucket)
+
+    def region(self) -> str:
+        with reported():
+            region = self.aws.session().region_name
+        if not region:
+            raise fail("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
+        return str(region)
 
     def stack_name(self) -> str:
         name = self.get("stack_name")
@@ -194,7 +206,9 @@ def template_command(
     import yaml
 
     ctx = Context(params, project_dir)
-    prepared = prepare(ctx, project_dir, template, ctx.get("s3_bucket"), ctx.aws.resolved_region())
+    with reported():  # printing needs no AWS: a region only decides certificates and partitions
+        region = ctx.aws.session().region_name or "us-east-1"
+    prepared = prepare(ctx, project_dir, template, ctx.get("s3_bucket"), region)
     if format_ == "sam":
         click.echo(yaml.safe_dump(prepared.sam, sort_keys=False, width=120), nl=False)
     else:
@@ -225,20 +239,10 @@ def template_command(
 def package_command(out: Path | None, project_dir: Path, template: Path | None, **params: Any) -> None:
     """Build PROJECT_DIR, upload the zips the bucket lacks, and write the deployable templates."""
     ctx = Context(params, project_dir)
-    bucket = ctx.get("s3_bucket")
-    if not bucket:
-        raise fail("no bucket: pass --s3-bucket, or set s3_bucket in samconfig.toml")
-    prepared = prepare(ctx, project_dir, template, bucket, region_of(ctx.aws))
+    prepared = prepare(ctx, project_dir, template, ctx.bucket(), ctx.region())
     upload(ctx, prepared)
     sam_path, cfn_path = prepared.write(out or prepared.project.root / ".lambdaworks" / "package")
     click.echo(f"{sam_path}\n{cfn_path}")
-
-
-def region_of(aws: Aws) -> str:
-    region = aws.session().region_name
-    if not region:
-        raise fail("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
-    return str(region)
 
 
 # -- deploy --------------------------------------------------------------------------------------
@@ -254,11 +258,7 @@ def deploy_command(no_confirm: bool, project_dir: Path, template: Path | None, *
 
     ctx = Context(params, project_dir)
     name = ctx.stack_name()
-    bucket = ctx.get("s3_bucket")
-    if not bucket:
-        raise fail("no bucket: pass --s3-bucket, or set s3_bucket in samconfig.toml")
-    region = region_of(ctx.aws)
-    prepared = prepare(ctx, project_dir, template, bucket, region)
+    prepared = prepare(ctx, project_dir, template, ctx.bucket(), ctx.region())
     upload(ctx, prepared)
     prepared.write(prepared.project.root / ".lambdaworks" / "package")
     with reported():
@@ -287,7 +287,7 @@ def create(ctx: Context, stack: Stack, prepared: Prepared) -> ChangeSet | None:
     if len(body.encode()) <= MAX_TEMPLATE_BODY:
         return stack.change_set(body, prepared.parameters)
     s3 = ctx.aws.client("s3")
-    bucket = str(ctx.get("s3_bucket"))
+    bucket = ctx.bucket()
     key = key_of(hashlib.sha256(body.encode()).hexdigest(), f"{ctx.get('s3_prefix') or ''}/templates").replace(
         ".zip", ".json"
     )

@@ -30,7 +30,3 @@ class Aws:
         if not session.region_name:
             raise DeployError("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
         return session.client(service, endpoint_url=self.endpoint_url)
-
-    def resolved_region(self, default: str = "us-east-1") -> str:
-        """The region the session would use, else ``default`` (for commands that only print)."""
-        return str(self.session().region_name or default)
