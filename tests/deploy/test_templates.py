@@ -561,3 +561,22 @@ def test_the_template_command_prints_cloudformation_and_writes_each_apis_openapi
     assert list(rest["paths"]) == ["/reset"]
     assert rest["x-amazon-apigateway-binary-media-types"] == ["*/*"]
     assert list(load_yaml(tmp_path / "api-http.yaml")["paths"]) == ["/hello"]
+
+
+def test_translation_and_lint_are_remembered_by_template(tmp_path: Path) -> None:
+    project = project_of(tmp_path / "app", MINIMAL)
+    result, _ = built(project)
+    cache = tmp_path / "checked"
+    first = prepare(project, result, Target(bucket=BUCKET), cache)
+    (stored,) = cache.iterdir()
+    record = json.loads(stored.read_text())
+    assert record == {"cloudformation": first.cloudformation, "problems": []}
+    record["cloudformation"]["Description"] = "read back from the cache"
+    stored.write_text(json.dumps(record))
+    assert (
+        prepare(project, result, Target(bucket=BUCKET), cache).cloudformation["Description"]
+        == record["cloudformation"]["Description"]
+    )
+    other_region = prepare(project, result, Target(bucket=BUCKET, region="eu-west-1"), cache)
+    assert other_region.cloudformation == first.cloudformation  # translated again, not read back
+    assert len(list(cache.iterdir())) == 2

@@ -142,7 +142,7 @@ def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str 
     """Load, build and template the project; lint the CloudFormation it becomes."""
     from lambdaworks.build import Options, build
     from lambdaworks.cli.build import spinner
-    from lambdaworks.deploy.lint import errors, lint
+    from lambdaworks.deploy.lint import errors
     from lambdaworks.deploy.package import Target
     from lambdaworks.deploy.package import prepare as make
     from lambdaworks.project import load_project
@@ -154,10 +154,10 @@ def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str 
         cache = os.environ.get("LAMBDAWORKS_CACHE_DIR")
         built = build(project, Options(cache_dir=Path(cache) if cache else None), task=spinner)
         target = Target(bucket, str(ctx.get("s3_prefix") or ""), region, ctx.get("stage"), ctx.overrides)
-        prepared = make(project, built, target)
+        prepared = make(project, built, target, project.root / ".lambdaworks" / "package" / "checked")
     for message in (*built.warnings, *prepared.warnings):
         warn(message)
-    problems = lint(prepared.cloudformation, region)
+    problems = prepared.problems
     for problem in problems:
         if problem.level == "error":
             click.secho(f"error: cfn-lint: {problem}", fg="red", err=True)

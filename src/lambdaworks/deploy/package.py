@@ -16,8 +16,9 @@ import yaml
 
 from lambdaworks.build.artifacts import BuildResult
 from lambdaworks.deploy.artifacts import PLACEHOLDER_BUCKET, Location, locations
-from lambdaworks.deploy.cloudformation import to_cloudformation
+from lambdaworks.deploy.checked import checked
 from lambdaworks.deploy.errors import DeployError
+from lambdaworks.deploy.lint import Problem
 from lambdaworks.deploy.native import Settings, sam_template
 from lambdaworks.deploy.sam import packaged_template
 from lambdaworks.deploy.upload import Uploads, upload
@@ -49,6 +50,7 @@ class Prepared:
     cloudformation: dict[str, Any]
     parameters: dict[str, str]  # CloudFormation parameters (a SAM project's overrides)
     warnings: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)  # cfn-lint's findings on the CloudFormation
     uploads: Uploads | None = None
 
     def files(self) -> dict[str, Path]:
@@ -64,8 +66,11 @@ class Prepared:
         return sam_path, cfn_path
 
 
-def prepare(project: Project, build: BuildResult, target: Target) -> Prepared:
-    """The templates deploying ``build`` of ``project`` to ``target`` (nothing is uploaded)."""
+def prepare(project: Project, build: BuildResult, target: Target, cache: Path | None = None) -> Prepared:
+    """The templates deploying ``build`` of ``project`` to ``target``, linted (nothing is uploaded).
+
+    ``cache`` keeps translations and lint results by template (see :mod:`.checked`).
+    """
     used = {name for f in build.functions.values() for name in (f.code, *f.layers)}
     hashes = {name: build.artifacts[name].sha256 for name in sorted(used)}
     located = locations(hashes, target.bucket or PLACEHOLDER_BUCKET, target.prefix)
@@ -76,8 +81,8 @@ def prepare(project: Project, build: BuildResult, target: Target) -> Prepared:
         parameters = sam_parameters(sam, target)
     else:
         sam = sam_template(project, build, located, Settings(target.region, target.stage), warnings.append)
-    cloudformation = to_cloudformation(sam, target.region, parameters)
-    return Prepared(project, build, located, sam, cloudformation, parameters, warnings)
+    cloudformation, problems = checked(sam, target.region, parameters, cache)
+    return Prepared(project, build, located, sam, cloudformation, parameters, warnings, problems)
 
 
 def sam_parameters(sam: dict[str, Any], target: Target) -> dict[str, str]:
