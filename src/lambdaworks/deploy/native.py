@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from typing import Any
 
 import lambdaworks
-from lambdaworks.build.artifacts import DEPENDENCIES, BuildResult
+from lambdaworks.build.artifacts import BuildResult
 from lambdaworks.deploy.artifacts import Location
 from lambdaworks.deploy.errors import DeployError
+from lambdaworks.deploy.layers import layer_id, layer_resource
 from lambdaworks.deploy.names import logical_id, pascal, unique
 from lambdaworks.project.model import Api, Authorizer, Destination, Domain, Function, Project, Route
 from lambdaworks.runtime.adapter import BASE_PATH_ENV
@@ -74,13 +75,13 @@ class Writer:
         self.warn = warn
         self.function_ids = unique({name: logical_id(name, "Function") for name in project.functions}, "functions")
         self.api_ids = unique({name: logical_id(name, "Api") for name in project.apis}, "APIs")
-        self.layer_ids = unique({name: pascal(name.removesuffix(".zip")) for name in self.layer_artifacts()}, "layers")
+        self.layer_ids = unique({name: layer_id(name) for name in self.layer_names()}, "layers")
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
 
     def template(self) -> dict[str, Any]:
-        for name, artifact in self.layer_artifacts().items():
-            self.resources[self.layer_ids[name]] = self.layer(name, artifact)
+        for name in self.layer_names():
+            self.resources[self.layer_ids[name]] = layer_resource(self.build, name, self.located[name])
         for _, api in sorted(self.project.apis.items()):
             self.api(api)
         for name, function in sorted(self.project.functions.items()):
@@ -271,29 +272,9 @@ class Writer:
 
     # -- layers ----------------------------------------------------------------------------------
 
-    def layer_artifacts(self) -> dict[str, list[Function]]:
-        """Each layer zip of the build -> the functions that use it."""
-        users: dict[str, list[Function]] = {}
-        for name, built in sorted(self.build.functions.items()):
-            for layer in built.layers:
-                users.setdefault(layer, []).append(self.project.functions[name])
-        return users
-
-    def layer(self, name: str, functions: list[Function]) -> dict[str, Any]:
-        artifact = self.build.artifacts[name]
-        kind = "dependencies" if artifact.kind == DEPENDENCIES else "layer"
-        label = name.removesuffix(".zip").removeprefix("deps-").removeprefix("layer-")
-        return {
-            "Type": "AWS::Serverless::LayerVersion",
-            "Properties": {
-                "LayerName": {"Fn::Sub": f"${{AWS::StackName}}-{kind}-{label}"[:140]},
-                "Description": f"{kind} {label} (sha256 {artifact.sha256[:12]})",
-                "ContentUri": self.located[name].uri,
-                "CompatibleRuntimes": sorted({f.runtime for f in functions}),
-                "CompatibleArchitectures": sorted({self.build.functions[f.name].architecture for f in functions}),
-                "RetentionPolicy": "Delete",
-            },
-        }
+    def layer_names(self) -> list[str]:
+        """Each layer zip of the build, in the order functions first use them."""
+        return list(dict.fromkeys(name for _, built in sorted(self.build.functions.items()) for name in built.layers))
 
     # -- APIs ------------------------------------------------------------------------------------
 

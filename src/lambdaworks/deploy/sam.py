@@ -15,12 +15,11 @@ from typing import Any
 from lambdaworks.build.artifacts import DEPENDENCIES, BuildResult
 from lambdaworks.build.builder import layer_name
 from lambdaworks.deploy.artifacts import Location
-from lambdaworks.deploy.names import pascal
+from lambdaworks.deploy.layers import layer_id, layer_resource
+from lambdaworks.deploy.native import ALL_BINARY
 from lambdaworks.project.model import Project
 from lambdaworks.project.sam import FUNCTION, IMPLICIT_REST, LAYER, REST_API
 from lambdaworks.project.yaml_loader import load_yaml
-
-ALL_BINARY = "*~1*"
 
 
 def packaged_template(
@@ -33,36 +32,25 @@ def packaged_template(
     template: dict[str, Any] = copy.deepcopy(load_yaml(project.source))
     resources: dict[str, Any] = template.setdefault("Resources", {})
     root = project.source.parent
-    deps_ids: dict[str, str] = {}
+    added: dict[str, None] = {}  # dependency layer zips, in first use
     for logical, resource in list(resources.items()):
         props = resource.setdefault("Properties", {})
         if resource.get("Type") == FUNCTION and logical in build.functions:
             built = build.functions[logical]
             props["CodeUri"] = located[built.code].uri
             deps = [name for name in built.layers if build.artifacts[name].kind == DEPENDENCIES]
-            for name in deps:
-                deps_ids.setdefault(name, pascal(name.removesuffix(".zip")))
+            added.update(dict.fromkeys(deps))
             if deps:
-                props["Layers"] = [*props.get("Layers", []), *({"Ref": deps_ids[name]} for name in deps)]
+                props["Layers"] = [*props.get("Layers", []), *({"Ref": layer_id(name)} for name in deps)]
         elif resource.get("Type") == LAYER and isinstance(props.get("ContentUri"), str):
             name = layer_name((root / props["ContentUri"]).resolve(), project.root)
             if name in located:
                 props["ContentUri"] = located[name].uri
-    for name, logical in deps_ids.items():
+    for name in added:
+        logical = layer_id(name)
         if logical in resources:
             warn(f"the template already has a resource {logical}; the dependency layer {name} replaces it")
-        users = [f for f in build.functions.values() if name in f.layers]
-        resources[logical] = {
-            "Type": LAYER,
-            "Properties": {
-                "LayerName": {"Fn::Sub": f"${{AWS::StackName}}-dependencies-{name.removesuffix('.zip')[5:]}"},
-                "Description": f"dependencies (sha256 {build.artifacts[name].sha256[:12]})",
-                "ContentUri": located[name].uri,
-                "CompatibleRuntimes": sorted({f.runtime for f in users}),
-                "CompatibleArchitectures": sorted({f.architecture for f in users}),
-                "RetentionPolicy": "Delete",
-            },
-        }
+        resources[logical] = layer_resource(build, name, located[name])
     binary_media_types(template, warn)
     return template
 
