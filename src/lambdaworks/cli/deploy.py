@@ -98,19 +98,16 @@ class Context:
 
     def __init__(self, params: dict[str, Any], project_dir: Path | None = None) -> None:
         from lambdaworks.deploy.aws import Aws
-        from lambdaworks.deploy.errors import DeployError
         from lambdaworks.deploy.settings import NAME, load_settings, overrides
 
         base = project_dir or Path(".")
         config = params.get("config_file") or base / NAME
-        try:
+        with reported():
             self.settings = load_settings(config, params.get("config_env") or "default")
             self.overrides = {
                 **overrides(self.settings.get("parameter_overrides")),
                 **parse_overrides(params.get("overrides") or ()),
             }
-        except DeployError as exc:
-            raise fail(str(exc)) from None
         self.params = params
         self.aws = Aws(self.get("region"), self.get("profile"), params.get("endpoint_url"))
 
@@ -126,10 +123,7 @@ class Context:
 
     def region(self) -> str:
         with reported():
-            region = self.aws.session().region_name
-        if not region:
-            raise fail("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
-        return str(region)
+            return self.aws.region_name()
 
     def stack_name(self) -> str:
         name = self.get("stack_name")

@@ -25,8 +25,12 @@ class Aws:
         except botocore.exceptions.ProfileNotFound as exc:
             raise DeployError(str(exc)) from None
 
-    def client(self, service: str) -> Any:
-        session = self.session()
-        if not session.region_name:
+    def region_name(self) -> str:
+        """The region the session resolves (flag, profile, environment); DeployError when there is none."""
+        region = self.session().region_name
+        if not region:
             raise DeployError("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
-        return session.client(service, endpoint_url=self.endpoint_url)
+        return str(region)
+
+    def client(self, service: str) -> Any:
+        return self.session().client(service, region_name=self.region_name(), endpoint_url=self.endpoint_url)

@@ -100,10 +100,14 @@ class Stack:
             yield from page["StackEvents"]
 
     def event_ids(self) -> set[str]:
+        from botocore.exceptions import ClientError
+
         try:
             return {e["EventId"] for e in self.events()}
-        except Exception:  # no stack yet: no events
-            return set()
+        except ClientError as exc:
+            if "does not exist" in str(exc):  # no stack yet: no events
+                return set()
+            raise
 
     # -- change sets -----------------------------------------------------------------------------
 
