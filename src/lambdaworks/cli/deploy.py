@@ -174,7 +174,7 @@ def upload(ctx: Context, prepared: Prepared) -> None:
     assert done is not None
     click.echo(
         f"Artifacts: {plural(len(done.sent), 'upload')} ({done.bytes_sent / 1_048_576:.1f} MB), "
-        f"{len(done.present)} already in s3://{prepared.located[next(iter(prepared.located))].bucket}",
+        f"{len(done.present)} already in s3://{ctx.bucket()}",
         err=True,
     )
 
