@@ -263,6 +263,7 @@ def main() -> None:
             raise SystemExit(f"{tool} is missing: run with --setup-peers first (and install lambdaworks in this venv)")
     results: dict[tuple[str, str], dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     with tempfile.TemporaryDirectory(prefix="lambdaworks-build-bench-") as scratch:
+        ENV["LAMBDAWORKS_STAMP_DIR"] = str(Path(scratch) / "stamps")  # no-op stamps, not in the user's cache
         for round_ in range(args.rounds):
             for app in APPS:
                 for kind in CONTENDERS:

@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = Path(os.environ.get("LAMBDAWORKS_SHARED", ROOT.parent / "shared"))
 EVENTS = SHARED / "fixtures" / "events"
@@ -28,3 +30,11 @@ def all_fixture_files() -> list[Path]:
     if not files:
         raise FileNotFoundError(f"no event fixtures under {EVENTS}")
     return files
+
+
+@pytest.fixture(autouse=True, scope="session")
+def stamp_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The no-op build stamps of every ``lambdaworks build`` the tests run, kept out of the user's cache."""
+    folder = tmp_path_factory.mktemp("stamps")
+    os.environ["LAMBDAWORKS_STAMP_DIR"] = str(folder)
+    return folder

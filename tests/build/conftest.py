@@ -49,7 +49,7 @@ def work(event, context):
 
 def write_project(
     root: Path,
-    requirements: str = "six==1.16.0\n",
+    requirements: str | None = "six==1.16.0\n",
     runtime: str = "python3.12",
     arch: str = "x86_64",
     files: dict[str, str] | None = None,

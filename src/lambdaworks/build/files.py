@@ -13,6 +13,7 @@ import hashlib
 import os
 import re
 import stat
+import sys
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +22,9 @@ from typing import Any
 from lambdaworks.build.zipper import Entry
 
 IGNORE_FILE = ".lambdaignore"
+#: Audit event naming a file whose stat (or absence) the build relied on without reading it; the
+#: CLI's no-op fast path listens for it (:mod:`lambdaworks.cli.uptodate`).
+BUILD_INPUT = "lambdaworks.build.input"
 
 #: Folder names never shipped, with the reason reported.
 SKIP_DIRS = {
@@ -90,6 +94,7 @@ class Ignore:
     def __init__(self, *files: Path) -> None:
         self.specs: list[tuple[Path, Any]] = []
         for file in files:
+            sys.audit(BUILD_INPUT, file)  # its absence counts too
             if file.is_file():
                 import pathspec
 
@@ -179,6 +184,7 @@ class Collector:
     def digest(self, path: Path, st: os.stat_result) -> str | None:
         """The file's sha256 (from the cache when size and mtime match), or None when it holds a private key."""
         key = str(path)
+        sys.audit(BUILD_INPUT, key)
         cached = self.old.get(key)
         if cached and len(cached) == 4 and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
             entry = cached

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from lambdaworks.build.errors import BuildError
+from lambdaworks.build.files import BUILD_INPUT
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -48,9 +49,11 @@ class Requirements:
 def find(code_dir: Path) -> Requirements | None:
     """The requirements of ``code_dir``: its ``requirements.txt``, else ``[project].dependencies``, else None."""
     txt = code_dir / "requirements.txt"
+    toml = code_dir / "pyproject.toml"
+    for candidate in (txt, toml):
+        sys.audit(BUILD_INPUT, candidate)  # which one exists decides
     if txt.is_file():
         return parse(txt, expand(txt, set()))
-    toml = code_dir / "pyproject.toml"
     if toml.is_file():
         try:
             project = tomllib.loads(toml.read_text()).get("project") or {}

@@ -1,5 +1,5 @@
 """``python -m lambdaworks.cli``."""
 
-from lambdaworks.cli.main import main
+from lambdaworks.cli.entry import run
 
-main()
+run()

@@ -5,10 +5,14 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from lambdaworks.cli.project import load, project_options
+
+if TYPE_CHECKING:
+    from lambdaworks.build import BuildResult
 
 
 @contextlib.contextmanager
@@ -82,28 +86,47 @@ def build_command(
     has (boto3) and what no function needs (bytecode, tests, secrets) is left out and listed. An
     unchanged build does nothing; a code edit rezips only that code package.
     """
+    from dataclasses import replace
+
     from lambdaworks.build import BuildError, Options, build
     from lambdaworks.build.report import problems, report
+    from lambdaworks.cli import uptodate
 
+    recorder = uptodate.begin(str(project_dir))
     project = load(project_dir, template, overrides)
-    for warning in project.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+    warnings = [f"warning: {warning}" for warning in project.warnings]
+    for line in warnings:
+        click.secho(line, fg="yellow", err=True)
     options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force, cache_dir)
     try:
         result = build(project, options, task=spinner)
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        warnings.append(f"warning: {warning}")
+        click.secho(warnings[-1], fg="yellow", err=True)
     click.echo("\n".join(report(result)))
-    built = sum(a.built for a in result.artifacts.values())
-    click.echo(
-        f"\n{plural(len(result.functions), 'function')}, {plural(len(result.artifacts), 'artifact')} "
-        f"({built} written, {plural(result.pip_installs, 'pip install')}) in {result.seconds * 1000:.0f} ms "
-        f"-> {result.out}"
-    )
+    before, after = summary(result, written=sum(a.built for a in result.artifacts.values()))
+    click.echo(f"{before}{result.seconds * 1000:.0f} ms{after}")
     over = problems(result)
     if over:
         for problem in over:
             click.secho(f"error: {problem}", fg="red", err=True)
         raise SystemExit(1)
+    if recorder is not None:  # what this command would print if run again with nothing changed
+        unchanged = replace(
+            result,
+            artifacts={name: replace(a, built=False) for name, a in result.artifacts.items()},
+            pip_installs=0,
+        )
+        outputs = [str(path) for path in result.out.iterdir()]
+        recorder.save("\n".join(report(unchanged)) + "\n", summary(unchanged, 0), warnings, outputs)
+
+
+def summary(result: BuildResult, written: int) -> tuple[str, str]:
+    """The closing line, split where its duration goes."""
+    return (
+        f"\n{plural(len(result.functions), 'function')}, {plural(len(result.artifacts), 'artifact')} "
+        f"({written} written, {plural(result.pip_installs, 'pip install')}) in ",
+        f" -> {result.out}",
+    )
