@@ -165,3 +165,17 @@ def test_a_build_inside_another_program_leaves_no_stamp(tmp_path: Path, stamp_di
 
 def test_the_build_names_the_event_the_recorder_listens_for() -> None:
     assert files.BUILD_INPUT == uptodate.BUILD_INPUT
+
+
+def test_stamps_not_rewritten_for_a_month_are_removed_when_a_build_stores_one(tmp_path: Path, stamp_dir: Path) -> None:
+    old = stamp_dir / "0000000000000000.stamp"
+    old.write_bytes(b"from a project long gone")
+    month_ago = time.time() - (uptodate.STAMP_DAYS + 1) * 86400
+    os.utime(old, (month_ago, month_ago))
+    recent = stamp_dir / "1111111111111111.stamp"
+    recent.write_bytes(b"from yesterday")
+    root = project(tmp_path)
+    build(root)
+    assert not old.exists()
+    assert recent.exists()
+    assert build(root)[0]

@@ -6,8 +6,6 @@ interpreter can write them for its own Python version.
 
 from __future__ import annotations
 
-import compileall
-import py_compile
 import sys
 from pathlib import Path
 
@@ -28,6 +26,9 @@ def check(target: Target) -> None:
 
 def compile_tree(folder: Path, target: Target) -> None:
     """Compile every module under ``folder`` into ``__pycache__`` for the target Python."""
+    import compileall  # here and below: only --compile pays for these imports
+    import py_compile
+
     check(target)
     compileall.compile_dir(
         str(folder), quiet=2, workers=1, invalidation_mode=py_compile.PycInvalidationMode.UNCHECKED_HASH
@@ -36,6 +37,8 @@ def compile_tree(folder: Path, target: Target) -> None:
 
 def compiled(files: list[Hashed], cache: Path, target: Target) -> list[Hashed]:
     """Bytecode for the modules among ``files``, as ``__pycache__`` entries; compiled once per content hash."""
+    import py_compile
+
     check(target)
     tag = sys.implementation.cache_tag
     made: list[Hashed] = []

@@ -11,7 +11,6 @@ import json
 import os
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,6 +91,8 @@ class DependencyCache:
         on_line: Callable[[str], None] = lambda line: None,
     ) -> Tree:
         """Install the tree for ``key`` now (replacing any cached one), passing pip's lines to ``on_line``."""
+        import tempfile  # only an install pays for this import
+
         final = self.root / key[:16]
         self.root.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f"{key[:16]}.", dir=self.root))

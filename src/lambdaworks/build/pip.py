@@ -8,10 +8,8 @@ target, a compiled one only when this machine is the target (Linux, same CPU, sa
 from __future__ import annotations
 
 import os
-import platform
 import re
 import shlex
-import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -35,6 +33,8 @@ def pip_command() -> list[str]:
 
 def run_process(argv: list[str], cwd: Path, on_line: Callable[[str], None]) -> tuple[int, str]:
     """Run ``argv``, passing each output line to ``on_line``; its exit code and whole output."""
+    import subprocess  # here and below: only an install pays for these imports, not a no-op or an edit
+
     env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1", PYTHONDONTWRITEBYTECODE="1")
     lines: list[str] = []
     with subprocess.Popen(
@@ -47,12 +47,17 @@ def run_process(argv: list[str], cwd: Path, on_line: Callable[[str], None]) -> t
     return process.returncode, "".join(lines)
 
 
+def this_machine() -> str:
+    import platform
+
+    return platform.machine()
+
+
 def host_matches(target: Target) -> bool:
     """This machine can build compiled wheels that run on ``target``."""
-    machine = platform.machine().lower()
     return (
         sys.platform.startswith("linux")
-        and machine == target.machine
+        and this_machine().lower() == target.machine
         and f"{sys.version_info.major}.{sys.version_info.minor}" == target.python
     )
 
@@ -111,7 +116,7 @@ def build_wheel(
             wheel.unlink()
             raise NoWheelError(
                 f"{requirement} has compiled code and no wheel for {target}; this machine "
-                f"({sys.platform} {platform.machine()}, python{sys.version_info.major}.{sys.version_info.minor}) "
+                f"({sys.platform} {this_machine()}, python{sys.version_info.major}.{sys.version_info.minor}) "
                 f"cannot build one. Build on a matching machine or in a container "
                 f"(public.ecr.aws/sam/build-python{target.python}), or pick a version that publishes wheels.",
                 requirement,

@@ -46,6 +46,7 @@ _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 _SYSTEM = ("/dev/", "/proc/", "/sys/")
 #: File times come from a coarse kernel clock, up to a tick behind ``time.time_ns()``.
 CLOCK_SLACK = 20_000_000
+STAMP_DAYS = 30  # a stamp older than this is removed when another is written
 
 _expected: list[str] | None = None  # the invocation the console script is running, when it is one
 _recorder: Recorder | None = None
@@ -198,6 +199,7 @@ class Recorder:
             os.replace(tmp, path)
         except OSError:  # a read-only cache folder only costs the fast path
             return False
+        forget_old(os.path.dirname(path))
         return True
 
     def signatures(self, outputs: Iterable[str]) -> dict[str, Signature | None] | None:
@@ -220,6 +222,18 @@ class Recorder:
             paths[path] = signature(path)
         absent = {p for p, sig in paths.items() if sig is None}
         return {p: sig for p, sig in paths.items() if not _under(p, absent)}
+
+
+def forget_old(folder: str, days: int = STAMP_DAYS) -> None:
+    """Remove stamps not rewritten for ``days`` (one per command line and folder ever built adds up)."""
+    cutoff = time.time() - days * 86400
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".stamp") and entry.stat().st_mtime < cutoff:
+                    os.unlink(entry.path)
+    except OSError:
+        pass
 
 
 def _under(path: str, folders: set[str]) -> bool:
