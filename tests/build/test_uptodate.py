@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -179,3 +180,12 @@ def test_stamps_not_rewritten_for_a_month_are_removed_when_a_build_stores_one(tm
     assert not old.exists()
     assert recent.exists()
     assert build(root)[0]
+
+
+def test_the_code_that_built_is_an_input_but_the_standard_library_is_not() -> None:
+    from lambdaworks.build import builder
+
+    loaded = uptodate.loaded_code()
+    assert os.path.abspath(builder.__file__) in loaded  # an edited packager builds differently
+    assert os.path.abspath(zipfile.__file__) not in loaded
+    assert os.path.abspath(str(click.__file__)) in loaded

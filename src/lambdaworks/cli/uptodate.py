@@ -26,7 +26,7 @@ import zlib
 
 from lambdaworks.__about__ import __version__
 
-TYPE_CHECKING = False  # not typing's: importing typing would cost this path a third of its time
+TYPE_CHECKING = False  # not typing's: importing typing would cost this path a few milliseconds
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
     from typing import Any
@@ -208,7 +208,7 @@ class Recorder:
 
         changed = self.changed | {os.path.abspath(p) for p in outputs}
         made = changed | {os.path.dirname(p) for p in changed}  # and the folders that changed with them
-        inputs = set(self.read) | self.listed
+        inputs = self.read | self.listed | loaded_code()
         for folder in self.listed:  # a cached file is trusted by its stat: each entry of a listed folder counts
             with contextlib.suppress(OSError):
                 inputs.update(entry.path for entry in os.scandir(folder) if entry.name != "__pycache__")
@@ -222,6 +222,18 @@ class Recorder:
             paths[path] = signature(path)
         absent = {p for p, sig in paths.items() if sig is None}
         return {p: sig for p, sig in paths.items() if not _under(p, absent)}
+
+
+def loaded_code() -> set[str]:
+    """The files of every module this build ran, but the standard library's: an edited or upgraded
+    lambdaworks, PyYAML or pathspec may build differently from the same project."""
+    stdlib = (os.path.dirname(os.__file__) + os.sep, sys.base_prefix + os.sep)
+    found = set()
+    for module in list(sys.modules.values()):
+        path = getattr(module, "__file__", None)
+        if isinstance(path, str) and not path.startswith(stdlib):
+            found.add(os.path.abspath(path))
+    return found
 
 
 def forget_old(folder: str, days: int = STAMP_DAYS) -> None:
