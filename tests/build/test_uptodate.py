@@ -189,3 +189,14 @@ def test_the_code_that_built_is_an_input_but_the_standard_library_is_not() -> No
     assert os.path.abspath(builder.__file__) in loaded  # an edited packager builds differently
     assert os.path.abspath(zipfile.__file__) not in loaded
     assert os.path.abspath(str(click.__file__)) in loaded
+
+
+def test_an_event_the_recorder_cannot_read_never_fails_the_build_and_leaves_no_stamp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = uptodate.Recorder(["an", "invocation"], str(tmp_path))
+    monkeypatch.setattr(uptodate, "_recorder", recorder)
+    uptodate._hook("open", (str(tmp_path / "file"), None, None))  # no mode and no flags: unreadable
+    assert recorder.broken
+    assert recorder.save("report\n", ("", ""), [], []) is False
+    assert not os.path.exists(uptodate.stamp_path(recorder.invocation))

@@ -131,7 +131,11 @@ def begin(project_dir: str) -> Recorder | None:
 
 def _hook(event: str, args: tuple[Any, ...]) -> None:
     if _recorder is not None and _recorder.active and (event in _READ or event in _CHANGE):
-        _recorder.note(event, args)
+        try:
+            _recorder.note(event, args)
+        except Exception:  # an exception here would fail the build's own call: stop noting instead
+            _recorder.active = False
+            _recorder.broken = True
 
 
 def _path(value: Any) -> str | None:
@@ -154,6 +158,7 @@ class Recorder:
         self.listed: set[str] = set()
         self.changed: set[str] = set()
         self.active = True
+        self.broken = False  # an event could not be read: what was noted is incomplete
 
     def note(self, event: str, args: tuple[Any, ...]) -> None:
         if event == "open":
@@ -177,7 +182,7 @@ class Recorder:
         """Store the stamp (True), or remove a stale one when something changed during the build (False)."""
         self.active = False
         path = stamp_path(self.invocation)
-        paths = self.signatures(outputs)
+        paths = None if self.broken else self.signatures(outputs)
         if paths is None:
             import contextlib
 
