@@ -196,12 +196,12 @@ class Recorder:
             "summary": summary,
             "warnings": list(warnings),
         }
+        from pathlib import Path
+
+        from lambdaworks.build.state import write_bytes  # loaded already: a build just ran
+
         try:
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            tmp = f"{path}.{os.getpid()}.tmp"
-            with open(tmp, "wb") as file:
-                marshal.dump(stamp, file)
-            os.replace(tmp, path)
+            write_bytes(Path(path), marshal.dumps(stamp))
         except OSError:  # a read-only cache folder only costs the fast path
             return False
         forget_old(os.path.dirname(path))
