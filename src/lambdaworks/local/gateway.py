@@ -145,6 +145,10 @@ class Gateway:
             if name.lower() not in given
         ]
         common: dict[str, Any] = {
+            "method": request.method,
+            "path": request.path,
+            "stage": api.stage,
+            "path_parameters": match.params or None,
             "query": request.query,
             "headers": [*request.headers, *forwarded],
             "body": request.body or None,
@@ -156,27 +160,11 @@ class Gateway:
             binary = media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
             resource = route.path if route.path != "$default" else "/{proxy+}"
             build = events.apigw_v1_event if api.kind == "rest" else events.http_v1_event
-            event = build(
-                request.method,
-                request.path,
-                stage=api.stage,
-                binary=binary,
-                resource=resource,
-                path_parameters=match.params or None,
-                **common,
-            )
+            event = build(binary=binary, resource=resource, **common)
         else:
             binary = bool(request.body) and not is_text_media_type(content_type)
             route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
-            event = events.apigw_v2_event(
-                request.method,
-                request.path,
-                stage=api.stage,
-                binary=binary,
-                route_key=route_key,
-                path_parameters=match.params or None,
-                **common,
-            )
+            event = events.apigw_v2_event(binary=binary, route_key=route_key, **common)
             if api.stage != "$default":  # served at the root locally: no stage prefix in the path
                 event["rawPath"] = event["requestContext"]["http"]["path"] = request.path.split("?")[0]
         return event
