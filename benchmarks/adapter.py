@@ -86,6 +86,24 @@ starlette_app = Starlette(
     routes=[Route("/hello", s_hello), Route("/items", s_items, methods=["POST"]), Route("/image.png", s_image)]
 )
 
+HELLO = b'{"message":"hello"}'
+HELLO_HEADERS = [("Content-Type", "application/json"), ("Content-Length", str(len(HELLO)))]
+
+
+def bare_wsgi(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+    """The least a WSGI app can do: the adapters' own cost shows without a framework around it."""
+    start_response("200 OK", HELLO_HEADERS)
+    return [HELLO]
+
+
+async def bare_asgi(scope: dict[str, Any], receive: Callable[..., Any], send: Callable[..., Any]) -> None:
+    """The least an ASGI app can do (reads the request, answers fixed JSON)."""
+    await receive()
+    headers = [(k.lower().encode(), v.encode()) for k, v in HELLO_HEADERS]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": HELLO})
+
+
 # -- the events -------------------------------------------------------------------------------
 
 SOURCES = {"v1": "apigw-v1", "v2": "http-v2", "alb": "alb", "alb-multi": "alb-multi", "url": "function-url"}
@@ -105,8 +123,8 @@ def make_event(source: str, request_name: str) -> dict[str, Any]:
 # -- the contenders ---------------------------------------------------------------------------
 
 
-def direct_wsgi(event: dict[str, Any]) -> Callable[[], Any]:
-    """Floor: Flask called with a prepared environ (fresh input stream each call)."""
+def direct_wsgi(event: dict[str, Any], app: Any = flask_app) -> Callable[[], Any]:
+    """Floor: the app (Flask) called with a prepared environ (fresh input stream each call)."""
     source = next(s for s in HTTP_SOURCES if s.infer(event))
     request_ = source.to_request(event, None, lambdaworks.handler(flask_app).options)
     environ = build_environ(request_)
@@ -118,7 +136,7 @@ def direct_wsgi(event: dict[str, Any]) -> Callable[[], Any]:
     def call() -> Any:
         env = dict(environ)
         env["wsgi.input"] = io.BytesIO(body)
-        it = flask_app(env, start_response)
+        it = app(env, start_response)
         out = b"".join(it)
         getattr(it, "close", lambda: None)()
         return out
@@ -129,8 +147,9 @@ def direct_wsgi(event: dict[str, Any]) -> Callable[[], Any]:
 LOOP = asyncio.new_event_loop()
 
 
-def direct_asgi(event: dict[str, Any]) -> Callable[[], Any]:
-    """Floor: Starlette run on a persistent loop with a prepared scope."""
+def direct_asgi(event: dict[str, Any], app: Any = None) -> Callable[[], Any]:
+    """Floor: the app (Starlette) run on a persistent loop with a prepared scope."""
+    app = app or starlette_app
     source = next(s for s in HTTP_SOURCES if s.infer(event))
     request_ = source.to_request(event, None, lambdaworks.handler(flask_app).options)
     scope = build_scope(request_)
@@ -152,7 +171,7 @@ def direct_asgi(event: dict[str, Any]) -> Callable[[], Any]:
             if message["type"] == "http.response.body":
                 chunks.append(message.get("body", b""))
 
-        await starlette_app(dict(scope), receive, send)
+        await app(dict(scope), receive, send)
         return b"".join(chunks)
 
     return lambda: LOOP.run_until_complete(cycle())
@@ -177,6 +196,24 @@ ASGI_CONTENDERS: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]] = {
 }
 
 
+LW_WSGI_BARE = lambdaworks.handler(bare_wsgi)
+LW_ASGI_BARE = lambdaworks.handler(bare_asgi, lifespan="off")
+APIG_BARE = apig_wsgi.make_lambda_handler(bare_wsgi, binary_support=True)
+MANGUM_BARE = Mangum(bare_asgi, lifespan="off")
+
+BARE_WSGI_CONTENDERS: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]] = {
+    "direct": lambda e: direct_wsgi(e, bare_wsgi),
+    "lambdaworks": lambda e: lambda: LW_WSGI_BARE(e, CONTEXT),
+    "apig-wsgi": lambda e: lambda: APIG_BARE(e, CONTEXT),
+    "serverless-wsgi": lambda e: lambda: serverless_wsgi.handle_request(bare_wsgi, e, CONTEXT),
+}
+BARE_ASGI_CONTENDERS: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]] = {
+    "direct": lambda e: direct_asgi(e, bare_asgi),
+    "lambdaworks": lambda e: lambda: LW_ASGI_BARE(e, CONTEXT),
+    "mangum": lambda e: lambda: MANGUM_BARE(e, CONTEXT),
+}
+
+
 def check_same_answer(
     contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]], event: dict[str, Any]
 ) -> None:
@@ -194,12 +231,15 @@ def check_same_answer(
 
 
 def measure(
-    contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]], rounds: int, calls: int
+    contenders: dict[str, Callable[[dict[str, Any]], Callable[[], Any]]],
+    rounds: int,
+    calls: int,
+    requests: tuple[str, ...] = tuple(REQUESTS),
 ) -> dict[tuple[str, str], dict[str, float]]:
     """Median over rounds of the mean µs per call, for each (source, request) and contender."""
     table: dict[tuple[str, str], dict[str, float]] = {}
     for source in SOURCES:
-        for request_name in REQUESTS:
+        for request_name in requests:
             event = make_event(source, request_name)
             check_same_answer(contenders, event)
             calls_by_name = {name: make(event) for name, make in contenders.items()}
@@ -324,6 +364,9 @@ def main() -> None:
     print_table("ASGI (Starlette)", opcode_table(ASGI_CONTENDERS), asgi_peers, "Python bytecodes executed")
     print_table("WSGI (Flask)", measure(WSGI_CONTENDERS, args.rounds, args.calls), wsgi_peers)
     print_table("ASGI (Starlette)", measure(ASGI_CONTENDERS, args.rounds, args.calls), asgi_peers)
+    get_json = ("GET json",)
+    print_table("WSGI (bare app)", measure(BARE_WSGI_CONTENDERS, args.rounds, args.calls, get_json), wsgi_peers)
+    print_table("ASGI (bare app)", measure(BARE_ASGI_CONTENDERS, args.rounds, args.calls, get_json), asgi_peers)
     print(f"\nbase64 of the 97 KB png alone: {base64_cost():.1f} µs")
     print("\nimport cost (-X importtime cumulative, ms, median of 9 fresh interpreters; ratio = peer / lambdaworks)")
     ours = import_cost("lambdaworks")
