@@ -191,6 +191,16 @@ def test_the_code_that_built_is_an_input_but_the_standard_library_is_not() -> No
     assert os.path.abspath(str(click.__file__)) in loaded
 
 
+def test_packages_installed_beside_the_standard_library_are_not_part_of_it() -> None:
+    stdlib = os.path.dirname(os.__file__)
+    assert uptodate.in_stdlib(os.path.join(stdlib, "json", "__init__.py"))
+    assert uptodate.in_stdlib(os.path.join(stdlib, "lib-dynload", "_json.so"))
+    # pip install without a virtualenv: lambdaworks and PyYAML live under the stdlib's folder
+    assert not uptodate.in_stdlib(os.path.join(stdlib, "site-packages", "lambdaworks", "build", "builder.py"))
+    assert not uptodate.in_stdlib(os.path.join(stdlib, "dist-packages", "yaml", "__init__.py"))
+    assert not uptodate.in_stdlib(os.path.join(os.path.dirname(stdlib), "elsewhere", "module.py"))
+
+
 def test_an_event_the_recorder_cannot_read_never_fails_the_build_and_leaves_no_stamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

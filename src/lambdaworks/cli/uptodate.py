@@ -232,13 +232,22 @@ class Recorder:
 def loaded_code() -> set[str]:
     """The files of every module this build ran, but the standard library's: an edited or upgraded
     lambdaworks, PyYAML or pathspec may build differently from the same project."""
-    stdlib = (os.path.dirname(os.__file__) + os.sep, sys.base_prefix + os.sep)
     found = set()
     for module in list(sys.modules.values()):
         path = getattr(module, "__file__", None)
-        if isinstance(path, str) and not path.startswith(stdlib):
+        if isinstance(path, str) and not in_stdlib(os.path.abspath(path)):
             found.add(os.path.abspath(path))
     return found
+
+
+_STDLIB = os.path.dirname(os.__file__) + os.sep
+_INSTALLED = frozenset({"site-packages", "dist-packages"})
+
+
+def in_stdlib(path: str) -> bool:
+    """True for the standard library's own files; packages installed beside it (``site-packages``
+    of a Python used without a virtualenv) are not part of it."""
+    return path.startswith(_STDLIB) and _INSTALLED.isdisjoint(path[len(_STDLIB) :].split(os.sep))
 
 
 def forget_old(folder: str, days: int = STAMP_DAYS) -> None:
