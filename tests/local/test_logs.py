@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import re
@@ -63,3 +64,52 @@ def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
     terminal = Terminal()
     Logs(terminal).line("Api", "hello")
     assert terminal.getvalue() == "[Api] hello\n"
+
+
+def test_inside_a_loop_lines_wait_for_its_next_turn_and_leave_together_in_order(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+    class Counting(io.StringIO):
+        writes = 0
+
+        def write(self, text: str) -> int:
+            self.writes += 1
+            return super().write(text)
+
+    console, file = Counting(), io.StringIO()
+    logs = Logs(console, file)
+
+    async def serve() -> str:
+        logs.line("Api", "START RequestId: 1 Version: $LATEST")
+        logs.line("Api", "hello from the function")
+        logs.lines("Api", [("END RequestId: 1", {}), ("REPORT RequestId: 1", {"request_id": "1"})])
+        seen = console.getvalue()  # the answer would be sent here: nothing written yet
+        await asyncio.sleep(0)
+        return seen
+
+    assert asyncio.run(serve()) == ""
+    assert console.getvalue().splitlines() == [
+        "[Api] START RequestId: 1 Version: $LATEST",
+        "[Api] hello from the function",
+        "[Api] END RequestId: 1",
+        "[Api] REPORT RequestId: 1",
+    ]
+    assert console.writes == 1  # one write for the whole turn
+    assert [json.loads(line)["message"] for line in file.getvalue().splitlines()][-1] == "REPORT RequestId: 1"
+
+
+def test_flush_writes_at_once_and_the_turn_after_writes_nothing_twice() -> None:
+    console = io.StringIO()
+    logs = Logs(console)
+
+    async def shut_down() -> str:
+        logs.line("lambdaworks", "shutting down")
+        logs.flush()  # what Invoker.close does before the loop ends
+        written = console.getvalue()
+        await asyncio.sleep(0)
+        return written
+
+    assert asyncio.run(shut_down()) == "[lambdaworks] shutting down\n"
+    assert console.getvalue() == "[lambdaworks] shutting down\n"

@@ -95,3 +95,4 @@ class Invoker:
             task.cancel()
         for pool in self.pools.values():
             await pool.close()
+        self.logs.flush()  # the last lines (shutdown, REPORTs) before the loop ends

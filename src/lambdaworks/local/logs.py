@@ -4,10 +4,15 @@ On a terminal (or with ``FORCE_COLOR``), rich colours each function's prefix wit
 dims Lambda's START/END/REPORT lines and shows errors in red; ``NO_COLOR`` turns colour off. Piped
 or redirected output is plain text written directly, so a busy emulator pays nothing for colour.
 ``--log-file`` adds one JSON object per line.
+
+Inside a running event loop, lines are written on the loop's next turn, all that gathered in one
+write: the gateway sends its answer first and logs after, so a request never waits for its log.
+Order is kept (every line goes through the same queue) and :meth:`Logs.flush` writes what waits.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import sys
@@ -26,6 +31,7 @@ class Logs:
         self.stream = stream or sys.stdout
         self.log_file = log_file
         self.colours: dict[str, str] = {}
+        self.waiting: list[tuple[str, str, dict[str, object]]] = []
         self.console: Any = None
         if _is_terminal(self.stream):
             from rich.console import Console
@@ -45,17 +51,32 @@ class Logs:
         self.lines(function, [(text, fields)])
 
     def lines(self, function: str, entries: list[tuple[str, dict[str, object]]]) -> None:
-        """Several lines of ``function``'s log, written (and flushed) together."""
+        """Several lines of ``function``'s log, written together (on the loop's next turn, if one runs)."""
+        first = not self.waiting
+        self.waiting.extend((function, text, fields) for text, fields in entries)
+        if not first:
+            return  # a flush is already due
+        try:
+            asyncio.get_running_loop().call_soon(self.flush)
+        except RuntimeError:  # no loop: write now
+            self.flush()
+
+    def flush(self) -> None:
+        """Write (and flush) every line still waiting."""
+        waiting, self.waiting = self.waiting, []
+        if not waiting:
+            return
         if self.console is None:
-            self.stream.write("".join(f"[{function}] {text}\n" for text, _ in entries))
+            self.stream.write("".join(f"[{function}] {text}\n" for function, text, _ in waiting))
             self.stream.flush()
         else:
-            for text, _ in entries:
+            for function, text, _ in waiting:
                 self._styled(function, text)
         if self.log_file is not None:
             self.log_file.write(
                 "".join(
-                    json.dumps({"function": function, "message": text, **fields}) + "\n" for text, fields in entries
+                    json.dumps({"function": function, "message": text, **fields}) + "\n"
+                    for function, text, fields in waiting
                 )
             )
             self.log_file.flush()
