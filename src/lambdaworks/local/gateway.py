@@ -14,7 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from lambdaworks.local import cors, events
+from lambdaworks.local import cors, events, jsonio
 from lambdaworks.local.authorizers import Authorization
 from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
@@ -101,7 +101,7 @@ class Gateway:
                 return verdict.response
             if verdict.context is not None:
                 event["requestContext"]["authorizer"] = verdict.context
-        payload = json.dumps(event).encode()
+        payload = jsonio.dumps(event)
         if len(payload) > SYNC_LIMIT:
             return json_response(413, b'{"message":"Request Entity Too Large"}')
         timeout = match.route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
