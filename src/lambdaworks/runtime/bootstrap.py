@@ -84,12 +84,16 @@ def _json_default(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+#: One encoder for every result: ``json.dumps`` with options builds a new one per call.
+ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=ASCII_ONLY)
+
+
 def marshal(result: Any) -> tuple[bytes, str]:
     """The response body and its content type: bytes as they are, anything else as JSON."""
     if isinstance(result, bytes):
         return result, "application/unknown"
     try:
-        text = json.dumps(result, default=_json_default, ensure_ascii=ASCII_ONLY)
+        text = ENCODER.encode(result)
     except Exception as exc:
         raise RuntimeFault("Runtime.MarshalError", f"Unable to marshal response: {exc}") from None
     return text.encode("utf-8", "surrogatepass"), "application/json"
@@ -241,22 +245,38 @@ def load_handler(spec: str) -> Any:
         raise RuntimeFault("Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'") from None
 
 
-def invoke(client: RuntimeClient, handler: Any, invocation: Response, pipelined: bool) -> Response:
+def function_settings() -> dict[str, Any]:
+    """The context fields that hold for the life of the environment (read once: each lookup in
+    ``os.environ`` encodes and decodes)."""
+    env = os.environ
+    return {
+        "function_name": env.get("AWS_LAMBDA_FUNCTION_NAME", "function"),
+        "function_version": env.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
+        "memory_limit_in_mb": int(env.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")),
+        "log_group_name": env.get("AWS_LAMBDA_LOG_GROUP_NAME"),
+        "log_stream_name": env.get("AWS_LAMBDA_LOG_STREAM_NAME", ""),
+    }
+
+
+def invoke(
+    client: RuntimeClient,
+    handler: Any,
+    invocation: Response,
+    pipelined: bool,
+    settings: dict[str, Any] | None = None,
+) -> Response:
     """Run one invocation, report its outcome, and return the next one (``GET /next``'s response).
 
     ``pipelined`` sends the outcome and the next ``GET`` in one write: one wake-up per invocation
     instead of two. The emulator asks for it (``LAMBDAWORKS_LOCAL``); on AWS the client waits.
+    ``settings`` are :func:`function_settings`, read once by the caller.
     """
     _, headers, body = invocation
     request_id = headers.get("lambda-runtime-aws-request-id", "")
     context = LambdaContext(
-        function_name=os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "function"),
-        function_version=os.environ.get("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST"),
-        memory_limit_in_mb=int(os.environ.get("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")),
+        **(settings if settings is not None else function_settings()),
         aws_request_id=request_id,
         invoked_function_arn=headers.get("lambda-runtime-invoked-function-arn"),
-        log_group_name=os.environ.get("AWS_LAMBDA_LOG_GROUP_NAME"),
-        log_stream_name=os.environ.get("AWS_LAMBDA_LOG_STREAM_NAME", ""),
         deadline_ms=int(headers.get("lambda-runtime-deadline-ms", "0")) or None,
         client_context=json.loads(headers["lambda-runtime-client-context"])
         if headers.get("lambda-runtime-client-context")
@@ -318,9 +338,10 @@ def main() -> None:
         client.post_json("/init/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]})
         sys.exit(1)
     pipelined = os.environ.get("LAMBDAWORKS_LOCAL") == "1"
+    settings = function_settings()
     invocation = client.request("GET", NEXT)
     while True:
-        invocation = invoke(client, handler, invocation, pipelined)
+        invocation = invoke(client, handler, invocation, pipelined, settings)
 
 
 if __name__ == "__main__":
