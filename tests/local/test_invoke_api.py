@@ -31,6 +31,9 @@ def test_sync_invoke_warm_reuse_and_context(lambda_api: Any) -> None:
     assert one["function"] == "Echo"
     assert 4000 < one["remaining_ms"] <= 5000  # Timeout: 5
     assert one["task_root"].endswith("sam_project/fns")
+    if one["sockets"] is not None:  # our bootstrap takes the Unix socket offered, not loopback TCP
+        assert "AF_INET" not in one["sockets"]
+        assert "AF_UNIX" in one["sockets"]
 
 
 def test_function_arn_works_as_name(lambda_api: Any) -> None:

@@ -121,9 +121,10 @@ class _Connection(asyncio.Protocol):
         if sock is not None:
             with contextlib.suppress(OSError):
                 sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        peer = transport.get_extra_info("peername") or ("", 0)
-        self.client = (str(peer[0]), int(peer[1]))
-        self.local_port = int((transport.get_extra_info("sockname") or ("", 0))[1])
+        if isinstance(transport.get_extra_info("sockname"), tuple):  # TCP; a Unix socket has no address
+            peer = transport.get_extra_info("peername") or ("", 0)
+            self.client = (str(peer[0]), int(peer[1]))
+            self.local_port = int(transport.get_extra_info("sockname")[1])
 
     def data_received(self, data: bytes) -> None:
         if self.closing:
@@ -256,6 +257,19 @@ def bind(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.setblocking(False)
+    return sock
+
+
+def bind_unix(address: str) -> socket.socket:
+    """A listening Unix socket: ``@name`` is Linux's abstract namespace (no file to clean up)."""
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        sock.bind("\0" + address[1:] if address.startswith("@") else address)
         sock.listen(128)
     except OSError:
         sock.close()

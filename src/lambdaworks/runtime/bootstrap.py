@@ -3,7 +3,9 @@
 Stdlib only and small, so it starts fast. It is what the local emulator runs in each execution
 environment, and it works in AWS as a custom runtime too. It reads the standard variables
 (``AWS_LAMBDA_RUNTIME_API``, ``_HANDLER``, ``LAMBDA_TASK_ROOT``), imports the handler once (init),
-then loops: ``GET /invocation/next`` -> handler -> ``POST /response`` (or ``/error``).
+then loops: ``GET /invocation/next`` -> handler -> ``POST /response`` (or ``/error``). Where the
+local emulator offers the Runtime API on a Unix socket too (``LAMBDAWORKS_RUNTIME_SOCKET``), it
+connects there instead.
 """
 
 from __future__ import annotations
@@ -117,10 +119,11 @@ class RuntimeClient:
     chunked bodies; reconnects once if the other side closed the connection.
     """
 
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, unix: str | None = None) -> None:
         host, _, port = address.rpartition(":")
         self.address = (host.strip("[]") or "127.0.0.1", int(port))
         self.host = address
+        self.unix = unix  # the same API on a Unix socket (the emulator offers one); ``@name``: abstract
         self.sock: socket.socket | None = None
         self.buffer = bytearray()
         self.chunk = bytearray(262144)
@@ -128,8 +131,16 @@ class RuntimeClient:
 
     def connect(self) -> socket.socket:
         self.close()
-        sock = socket.create_connection(self.address)
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small request/response pairs
+        if self.unix:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect("\0" + self.unix[1:] if self.unix.startswith("@") else self.unix)
+            except OSError:
+                sock.close()
+                raise
+        else:
+            sock = socket.create_connection(self.address)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small request/response pairs
         self.sock = sock
         return sock
 
@@ -325,7 +336,7 @@ def hide_bootstrap(folder: str | None) -> None:
 
 def main() -> None:
     """Init (import the handler; report an init error and exit on failure), then serve forever."""
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"])
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], os.environ.get("LAMBDAWORKS_RUNTIME_SOCKET"))
     task_root = os.environ.get("LAMBDA_TASK_ROOT")
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
