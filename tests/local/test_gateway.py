@@ -103,6 +103,7 @@ def test_binary_request_body_on_rest_api_with_binary_media_types(emulator: LiveE
         ("/results/bad-multi", 502, {"message": "Internal server error"}),
         ("/results/raise", 502, {"message": "Internal server error"}),
         ("/v2/results/raise", 502, {"message": "Internal server error"}),
+        ("/results/not-utf8", 502, {"message": "Internal server error"}),
         ("/v2/results/bare-json", 200, {"hello": "world"}),
         ("/v2/results/string", 200, "just a string"),
     ],

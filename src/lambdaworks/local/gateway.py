@@ -171,8 +171,8 @@ class Gateway:
 
     def response(self, payload: bytes, api: Api, request: Request) -> Response:
         try:
-            result = json.loads(payload)
-        except json.JSONDecodeError:
+            result = json.loads(payload.decode())  # str: json.loads(bytes) first sniffs the encoding
+        except ValueError:  # not JSON, or not UTF-8
             return json_response(502, INTERNAL)
         if api.kind == "http" and (not isinstance(result, dict) or "statusCode" not in result):
             return json_response(200, payload)  # HTTP API: a bare JSON result is the body
