@@ -79,7 +79,7 @@ def header_pairs(headers: HeadersIn) -> list[tuple[str, str]]:
 
 def query_pairs(query: QueryIn) -> list[tuple[str, str]]:
     """Decoded query pairs from a query string, a mapping (lists for repeats) or pairs."""
-    if query is None:
+    if not query:
         return []
     if isinstance(query, str):
         return parse_qsl(query.lstrip("?"), keep_blank_values=True)
@@ -133,9 +133,16 @@ def _split_path(path: str, query: QueryIn) -> tuple[str, QueryIn]:
     return quote(path or "/", safe="/%:@!$&'()*+,;=-._~"), query if query is not None or inline is None else inline
 
 
+_STAMP: list[Any] = [-1, ""]  # the last second formatted, and its text (strftime is slow)
+
+
 def _times() -> tuple[str, int]:
+    """``requestContext.time`` (``22/Nov/2026:16:21:33 +0000``) and ``timeEpoch`` (ms) for now."""
     now = time.time()
-    return time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(now)), int(now * 1000)
+    second = int(now)
+    if second != _STAMP[0]:
+        _STAMP[:] = [second, time.strftime("%d/%b/%Y:%H:%M:%S +0000", time.gmtime(second))]
+    return _STAMP[1], int(now * 1000)
 
 
 def _front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, list[tuple[str, str]]]:
