@@ -283,10 +283,10 @@ class Environment:
 
     async def invoke(self, invocation: Invocation) -> Outcome:
         """Run one invocation here; never raises for function failures."""
-        loop = asyncio.get_running_loop()
+        assert self._ready is not None
+        loop = self._ready.get_loop()  # asyncio.get_running_loop() makes a getpid() system call
         invocation.future = loop.create_future()
         cold = not self.initialised
-        assert self._ready is not None
         if cold:
             self._cold_invocation = invocation
             waiting: set[asyncio.Future[Any]] = {self._ready, invocation.future}

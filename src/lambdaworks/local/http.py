@@ -117,6 +117,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
+        self.loop: asyncio.AbstractEventLoop = asyncio.get_running_loop()  # kept: each call makes a getpid()
         sock = transport.get_extra_info("socket")
         if sock is not None:
             with contextlib.suppress(OSError):
@@ -195,7 +196,7 @@ class _Connection(asyncio.Protocol):
             self._write(answer, keep_alive, head)
             return
         self.pending.append((answer, keep_alive, head))
-        self.worker = asyncio.get_running_loop().create_task(self._answer())
+        self.worker = self.loop.create_task(self._answer())
 
     # -- answering ------------------------------------------------------------------------------
 

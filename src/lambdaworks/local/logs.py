@@ -32,6 +32,7 @@ class Logs:
         self.log_file = log_file
         self.colours: dict[str, str] = {}
         self.waiting: list[tuple[str, str, dict[str, object]]] = []
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.console: Any = None
         if _is_terminal(self.stream):
             from rich.console import Console
@@ -56,10 +57,14 @@ class Logs:
         self.waiting.extend((function, text, fields) for text, fields in entries)
         if not first:
             return  # a flush is already due
-        try:
-            asyncio.get_running_loop().call_soon(self.flush)
-        except RuntimeError:  # no loop: write now
-            self.flush()
+        loop = self.loop
+        if loop is None or not loop.is_running():  # asked once per loop: get_running_loop() calls getpid()
+            try:
+                loop = self.loop = asyncio.get_running_loop()
+            except RuntimeError:  # no loop: write now
+                self.flush()
+                return
+        loop.call_soon(self.flush)
 
     def flush(self) -> None:
         """Write (and flush) every line still waiting."""

@@ -41,8 +41,7 @@ class FunctionPool:
 
     async def acquire(self, wait: float = 0.0) -> Environment:
         """A warm environment, else a new one; raises :class:`Throttled`."""
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + wait
+        deadline: float | None = None  # set when first needed: the warm path asks for no clock
         while True:
             while self.idle:
                 env = self.idle.pop()
@@ -59,6 +58,8 @@ class FunctionPool:
                     self.busy.discard(env)
                     raise
                 return env
+            loop = asyncio.get_running_loop()
+            deadline = loop.time() + wait if deadline is None else deadline
             remaining = deadline - loop.time()
             if remaining <= 0:
                 raise Throttled(self.function.name, self.function.concurrency)
