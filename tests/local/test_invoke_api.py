@@ -31,6 +31,8 @@ def test_sync_invoke_warm_reuse_and_context(lambda_api: Any) -> None:
     assert one["function"] == "Echo"
     assert 4000 < one["remaining_ms"] <= 5000  # Timeout: 5
     assert one["task_root"].endswith("sam_project/fns")
+    assert one["trace_id"].startswith("Root=1-")  # X-Ray's trace id, new for each invocation
+    assert one["trace_id"] != two["trace_id"]
     if one["sockets"] is not None:  # our bootstrap takes the Unix socket offered, not loopback TCP
         assert "AF_INET" not in one["sockets"]
         assert "AF_UNIX" in one["sockets"]

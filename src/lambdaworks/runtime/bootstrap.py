@@ -256,6 +256,24 @@ def load_handler(spec: str) -> Any:
         raise RuntimeFault("Runtime.HandlerNotFound", f"Handler '{attr}' missing on module '{module_name}'") from None
 
 
+TRACE_ID = "_X_AMZN_TRACE_ID"
+
+
+def set_trace_id(value: str) -> None:
+    """``os.environ["_X_AMZN_TRACE_ID"] = value`` for Python code (the X-Ray SDK, OpenTelemetry),
+    without C's ``setenv``: glibc keeps every value it is given, about 110 bytes per invocation for
+    the life of the process (32 MB in 300,000 invocations), and the call costs more than the rest of
+    a warm invocation's bookkeeping."""
+    environ = os.environ
+    data = getattr(environ, "_data", None)
+    encode_key = getattr(environ, "encodekey", None)
+    encode_value = getattr(environ, "encodevalue", None)
+    if isinstance(data, dict) and encode_key is not None and encode_value is not None:
+        data[encode_key(TRACE_ID)] = encode_value(value)
+    else:  # not CPython's os._Environ: the public way
+        environ[TRACE_ID] = value
+
+
 def function_settings() -> dict[str, Any]:
     """The context fields that hold for the life of the environment (read once: each lookup in
     ``os.environ`` encodes and decodes)."""
@@ -297,7 +315,7 @@ def invoke(
         else None,
     )
     if "lambda-runtime-trace-id" in headers:
-        os.environ["_X_AMZN_TRACE_ID"] = headers["lambda-runtime-trace-id"]
+        set_trace_id(headers["lambda-runtime-trace-id"])
     try:
         event = unmarshal(body, headers.get("content-type", "application/json"))
         payload, content_type = marshal(handler(event, context))

@@ -46,6 +46,7 @@ def echo(event: dict[str, Any], context: Any) -> dict[str, Any]:
                 "function": context.function_name,
                 "request_id": context.aws_request_id,
                 "task_root": os.environ.get("LAMBDA_TASK_ROOT"),
+                "trace_id": os.environ.get("_X_AMZN_TRACE_ID"),
                 "sockets": socket_families() if os.path.isdir("/proc/self/fd") else None,
             }
         ),
