@@ -299,17 +299,18 @@ def apigw_v2_event(
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
     host, front = _front_door(domain, base_path, source_ip)
-    pairs = [(k.lower(), v) for k, v in front]  # HTTP APIs send every header name in lower case
-    given = [(k.lower(), v) for k, v in header_pairs(headers)]
+    given = [(k.lower(), v) for k, v in header_pairs(headers)]  # HTTP APIs send names in lower case
+    given_names = {k for k, _ in given}
+    merged: dict[str, str] = {}
+    for key, value in front:  # API Gateway's own headers, unless the client sent its own
+        if key.lower() not in given_names:
+            merged[key.lower()] = value
     cookie_values = cookie_list(cookies)
-    for key, value in given:
+    for key, value in given:  # repeats are comma-joined; cookies go to their own list
         if key == "cookie":
             cookie_values.extend(c.strip() for c in value.split(";") if c.strip())
-    given_names = {k for k, _ in given}
-    pairs = [p for p in pairs if p[0] not in given_names] + [(k, v) for k, v in given if k != "cookie"]
-    merged: dict[str, str] = {}
-    for key, value in pairs:
-        merged[key] = f"{merged[key]},{value}" if key in merged else value
+        else:
+            merged[key] = f"{merged[key]},{value}" if key in merged else value
     qpairs = query_pairs(query)
     query_map: dict[str, str] = {}
     for key, value in qpairs:
