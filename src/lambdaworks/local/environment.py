@@ -225,7 +225,12 @@ class Environment:
             address = "@" + name
         else:
             address = str(Path(tempfile.mkdtemp(prefix="lambdaworks-")) / "runtime.sock")
-        self.unix_server = await serve(self.runtime_api, bind_unix(address))
+        try:
+            self.unix_server = await serve(self.runtime_api, bind_unix(address))
+        except OSError:  # a path too long for the platform, say: TCP alone still serves every client
+            if not address.startswith("@"):
+                shutil.rmtree(Path(address).parent, ignore_errors=True)
+            return
         self.unix_address = address
 
     # -- the Runtime API ------------------------------------------------------------------------

@@ -263,7 +263,8 @@ def set_trace_id(value: str) -> None:
     """``os.environ["_X_AMZN_TRACE_ID"] = value`` for Python code (the X-Ray SDK, OpenTelemetry),
     without C's ``setenv``: glibc keeps every value it is given, about 110 bytes per invocation for
     the life of the process (32 MB in 300,000 invocations), and the call costs more than the rest of
-    a warm invocation's bookkeeping."""
+    a warm invocation's bookkeeping. A child process started without ``env=`` inherits the C
+    environment and so not this value; ``env=os.environ`` (or a copy) hands it on."""
     environ = os.environ
     data = getattr(environ, "_data", None)
     encode_key = getattr(environ, "encodekey", None)
