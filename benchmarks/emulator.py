@@ -14,7 +14,9 @@ seconds at concurrency 1 and 8, every server warmed first, contenders interleave
 round; cells are medians over rounds. Also measured: start-up (process start to first 200) and
 edit-to-new-code (file saved to first response from the new code, with a client requesting
 all the while and counting failures). Ratios are lambdaworks / peer for req/s (>1: we serve
-more) and peer / lambdaworks for latency (>1: we answer sooner).
+more) and peer / lambdaworks for latency (>1: we answer sooner). Every server's output goes to
+/dev/null; ``lambdaworks dev`` runs with ``FORCE_COLOR=1``, so its logs take the coloured path a
+developer's terminal gets.
 """
 
 from __future__ import annotations
@@ -116,7 +118,8 @@ def servers(folder: Path) -> list[tuple[Server, Server | None]]:
     def ours(name: str, path: str, edit: str) -> Server:
         port = free_port()
         argv = [sys.executable, "-m", "lambdaworks.cli", "dev", ".", "--port", str(port)]
-        return Server(name, path, [*argv, "--invoke-port", str(free_port())], port, edit=edit)
+        colour = {"FORCE_COLOR": "1"}  # logs as a developer's terminal gets them, though they go nowhere
+        return Server(name, path, [*argv, "--invoke-port", str(free_port())], port, env=colour, edit=edit)
 
     pairs: list[tuple[Server, Server | None]] = []
     sls_port = free_port()
