@@ -180,6 +180,7 @@ class Environment:
         self._cold_invocation: Invocation | None = None  # the one waiting for init to finish
         self._ready: asyncio.Future[None] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
+        self.asking: asyncio.Task[Any] | None = None  # the runtime's `next`, parked until work comes
 
     @property
     def alive(self) -> bool:
@@ -266,7 +267,12 @@ class Environment:
             if self._ready is not None and not self._ready.done():
                 self._ready.set_result(None)
         self.running.clear()
-        invocation = await self.queue.get()
+        loop = self._ready.get_loop() if self._ready is not None else None  # known: no getpid() call
+        self.asking = asyncio.current_task(loop)
+        try:
+            invocation = await self.queue.get()
+        finally:
+            self.asking = None
         self.running.set()
         self.current = invocation
         invocation.started = time.perf_counter()
@@ -428,8 +434,8 @@ class Environment:
                 self.process.kill()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.process.wait(), 5)
-        for task in self._tasks:
-            task.cancel()
+        for task in [*self._tasks, *([self.asking] if self.asking is not None else [])]:
+            task.cancel()  # a parked `next` too: left pending, it is destroyed later with a warning
         if self.server is not None:
             self.server.close()
         if self.unix_server is not None:
