@@ -48,7 +48,13 @@ def test_rest_event_shape(emulator: LiveEmulator) -> None:
         "POST",
         "/echo/a%20b/c?x=1&x=2&y=a+b",
         body=b'{"k": 1}',
-        headers=[("Content-Type", "application/json"), ("X-Case-Kept", "1"), ("X-Rep", "a"), ("X-Rep", "b")],
+        headers=[
+            ("Content-Type", "application/json"),
+            ("X-Case-Kept", "1"),
+            ("X-Rep", "a"),
+            ("X-Rep", "b"),
+            ("User-Agent", "curl/8.5.0"),
+        ],
     )
     assert event["httpMethod"] == "POST"
     assert event["path"] == "/echo/a%20b/c"
@@ -64,6 +70,7 @@ def test_rest_event_shape(emulator: LiveEmulator) -> None:
     assert event["requestContext"]["httpMethod"] == "POST"
     assert event["requestContext"]["requestId"]
     assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
+    assert event["requestContext"]["identity"]["userAgent"] == "curl/8.5.0"  # the client's, as on AWS
 
 
 def test_http_api_event_shape(emulator: LiveEmulator) -> None:

@@ -235,7 +235,7 @@ def apigw_v1_event(
             "httpMethod": method.upper(),
             "identity": {
                 "sourceIp": source_ip,
-                "userAgent": USER_AGENT,
+                "userAgent": find_header(pairs, "user-agent", USER_AGENT),
                 "accountId": None,
                 "caller": None,
                 "user": None,
