@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from lambdaworks.cli.build import plural
-from lambdaworks.cli.project import parse_overrides
+from lambdaworks.cli.project import parse_overrides, project_options
 
 if TYPE_CHECKING:
     from lambdaworks.deploy.package import Prepared
@@ -73,24 +73,16 @@ def aws_options(command: F) -> F:
 
 
 def project_arguments(command: F) -> F:
+    """The project options every project command takes, then ``--stage``, the bucket and the AWS options."""
     for option in reversed(
         [
-            click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default="."),
-            click.option(
-                "--template",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="template.yaml, lambdaworks.toml or pyproject.toml to load (default: the one in PROJECT_DIR).",
-            ),
-            click.option(
-                "--parameter-overrides", "overrides", multiple=True, help="Name=value (repeatable, or space-separated)."
-            ),
             click.option("--stage", help="Deploy every API under this stage name."),
             click.option("--s3-bucket", help="Bucket the zips are uploaded to (by sha256: each is sent once)."),
             click.option("--s3-prefix", default=None, help="Key prefix inside the bucket."),
         ]
     ):
         command = option(command)
-    return aws_options(command)
+    return aws_options(project_options(command))
 
 
 class Context:
