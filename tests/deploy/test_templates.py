@@ -14,7 +14,7 @@ import pytest
 import lambdaworks
 from lambdaworks.build import Options, build
 from lambdaworks.build.artifacts import BuildResult
-from lambdaworks.deploy.artifacts import locations
+from lambdaworks.deploy.artifacts import key_of, locations
 from lambdaworks.deploy.cloudformation import partition_aware, to_cloudformation
 from lambdaworks.deploy.errors import DeployError
 from lambdaworks.deploy.lint import errors, lint
@@ -580,3 +580,10 @@ def test_translation_and_lint_are_remembered_by_template(tmp_path: Path) -> None
     other_region = prepare(project, result, Target(bucket=BUCKET, region="eu-west-1"), cache)
     assert other_region.cloudformation == first.cloudformation  # translated again, not read back
     assert len(list(cache.iterdir())) == 2
+
+
+def test_objects_are_keyed_by_hash_under_the_prefix_with_their_own_extension() -> None:
+    assert key_of("ab12", "") == "ab12.zip"
+    assert key_of("ab12", "/builds/") == "builds/ab12.zip"
+    # a large template goes through the bucket as JSON; a prefix that mentions .zip stays as given
+    assert key_of("ab12", "v1.zip-archive/templates", ".json") == "v1.zip-archive/templates/ab12.json"

@@ -274,9 +274,7 @@ def create(ctx: Context, stack: Stack, prepared: Prepared) -> ChangeSet | None:
         return stack.change_set(body, prepared.parameters)
     s3 = ctx.aws.client("s3")
     bucket = ctx.bucket()
-    key = key_of(hashlib.sha256(body.encode()).hexdigest(), f"{ctx.get('s3_prefix') or ''}/templates").replace(
-        ".zip", ".json"
-    )
+    key = key_of(hashlib.sha256(body.encode()).hexdigest(), f"{ctx.get('s3_prefix') or ''}/templates", ".json")
     s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
     url = f"{s3.meta.endpoint_url}/{bucket}/{key}"
     return stack.change_set(body, prepared.parameters, template_url=url)

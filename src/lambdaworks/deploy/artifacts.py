@@ -20,10 +20,10 @@ class Location:
         return f"s3://{self.bucket}/{self.key}"
 
 
-def key_of(sha256: str, prefix: str = "") -> str:
-    """The object key of a zip with hash ``sha256`` under ``prefix``."""
+def key_of(sha256: str, prefix: str = "", extension: str = ".zip") -> str:
+    """The object key of a file (a zip unless ``extension`` says otherwise) with hash ``sha256`` under ``prefix``."""
     prefix = prefix.strip("/")
-    return f"{prefix}/{sha256}.zip" if prefix else f"{sha256}.zip"
+    return f"{prefix}/{sha256}{extension}" if prefix else f"{sha256}{extension}"
 
 
 def locations(hashes: dict[str, str], bucket: str, prefix: str = "") -> dict[str, Location]:
