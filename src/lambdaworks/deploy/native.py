@@ -75,12 +75,14 @@ class Writer:
         self.warn = warn
         self.function_ids = unique({name: logical_id(name, "Function") for name in project.functions}, "functions")
         self.api_ids = unique({name: logical_id(name, "Api") for name in project.apis}, "APIs")
-        self.layer_ids = unique({name: layer_id(name) for name in self.layer_names()}, "layers")
+        # each layer zip of the build, in the order functions first use them
+        self.layers = list(dict.fromkeys(name for _, f in sorted(build.functions.items()) for name in f.layers))
+        self.layer_ids = unique({name: layer_id(name) for name in self.layers}, "layers")
         self.resources: dict[str, Any] = {}
         self.outputs: dict[str, Any] = {}
 
     def template(self) -> dict[str, Any]:
-        for name in self.layer_names():
+        for name in self.layers:
             self.resources[self.layer_ids[name]] = layer_resource(self.build, name, self.located[name])
         for _, api in sorted(self.project.apis.items()):
             self.api(api)
@@ -196,7 +198,7 @@ class Writer:
         if destination.function is not None and destination.function in self.function_ids:
             target = {"Fn::GetAtt": [self.function_ids[destination.function], "Arn"]}
             return {"Type": "Lambda", "Destination": target}
-        service = destination.arn.split(":")[2] if destination.arn.count(":") >= 2 else ""
+        service = arn_service(destination.arn)
         if service not in DESTINATION_TYPES:
             raise DeployError(f"destination {destination.arn}: not an SQS, SNS, Lambda, EventBridge or S3 ARN")
         return {"Type": DESTINATION_TYPES[service], "Destination": destination.arn}
@@ -219,7 +221,7 @@ class Writer:
         return invoke
 
     def dead_letter_queue(self, function: str, target: Destination) -> dict[str, Any]:
-        service = target.arn.split(":")[2] if target.arn.count(":") >= 2 else ""
+        service = arn_service(target.arn)
         if service not in ("sqs", "sns"):
             raise DeployError(f"{function}: dead_letter must be an SQS queue or SNS topic ARN, not {target.arn}")
         return {"Type": service.upper(), "TargetArn": target.arn}
@@ -270,12 +272,6 @@ class Writer:
             auth["AuthorizationScopes"] = list(route.scopes)
         return auth
 
-    # -- layers ----------------------------------------------------------------------------------
-
-    def layer_names(self) -> list[str]:
-        """Each layer zip of the build, in the order functions first use them."""
-        return list(dict.fromkeys(name for _, built in sorted(self.build.functions.items()) for name in built.layers))
-
     # -- APIs ------------------------------------------------------------------------------------
 
     def stage(self, api: Api) -> str:
@@ -284,17 +280,12 @@ class Writer:
     def api(self, api: Api) -> None:
         logical = self.api_ids[api.name]
         stage = self.stage(api)
-        props: dict[str, Any] = {"StageName": stage}
+        props: dict[str, Any] = {"StageName": stage, "Name": {"Fn::Sub": f"${{AWS::StackName}}-{api.name}"}}
         if api.kind == "rest":
-            props["Name"] = {"Fn::Sub": f"${{AWS::StackName}}-{api.name}"}
             types = [t.replace("/", "~1") for t in api.binary_media_types] or [ALL_BINARY]
             props["BinaryMediaTypes"] = types
-            if api.stage_variables:
-                props["Variables"] = dict(api.stage_variables)
-        else:
-            props["Name"] = {"Fn::Sub": f"${{AWS::StackName}}-{api.name}"}
-            if api.stage_variables:
-                props["StageVariables"] = dict(api.stage_variables)
+        if api.stage_variables:
+            props["Variables" if api.kind == "rest" else "StageVariables"] = dict(api.stage_variables)
         auth = self.api_auth(api)
         if auth:
             props["Auth"] = auth
@@ -432,3 +423,9 @@ class Writer:
                 "the stack waits until you add the validation record shown in the ACM console"
             )
         return {"Type": "AWS::CertificateManager::Certificate", "Properties": props}
+
+
+def arn_service(arn: str) -> str:
+    """The service an ARN belongs to (``arn:aws:sqs:...`` -> ``sqs``); "" when it is not an ARN."""
+    parts = arn.split(":")
+    return parts[2] if len(parts) > 2 else ""
