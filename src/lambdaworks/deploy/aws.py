@@ -25,12 +25,14 @@ class Aws:
         except botocore.exceptions.ProfileNotFound as exc:
             raise DeployError(str(exc)) from None
 
-    def region_name(self) -> str:
-        """The region the session resolves (flag, profile, environment); DeployError when there is none."""
-        region = self.session().region_name
+    def region_name(self, session: Any = None) -> str:
+        """The region ``session`` (default: a new one) resolves from the flag, profile or environment;
+        DeployError when there is none."""
+        region = (session or self.session()).region_name
         if not region:
             raise DeployError("no AWS region: pass --region, set AWS_REGION, or set region in samconfig.toml")
         return str(region)
 
     def client(self, service: str) -> Any:
-        return self.session().client(service, region_name=self.region_name(), endpoint_url=self.endpoint_url)
+        session = self.session()  # one session per client: each reads the profile and config files
+        return session.client(service, region_name=self.region_name(session), endpoint_url=self.endpoint_url)
