@@ -151,3 +151,17 @@ def test_events_generate_takes_the_same_http_options_as_call(source: str) -> Non
     event = json.loads(result.stdout)
     assert event["requestContext"].get("stage") in (None, "$default", "dev")
     assert (event["rawPath"] if "rawPath" in event else event["path"]) == ("/dev/x" if source == "http-v2" else "/x")
+
+
+def test_invoke_takes_an_env_vars_file(tmp_path: Path) -> None:
+    env = tmp_path / "env.json"
+    env.write_text(json.dumps({"HelloFunction": {"GREETING": "Howdy", "DEBUG": True}}))
+    event = run("events", "generate", "http-v2", "--path", "/hello?name=cli").stdout
+    result = run("invoke", "HelloFunction", "examples/sam-app", "--env-vars", str(env), "-e", "-", stdin=event)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(json.loads(result.stdout)["body"]) == {"message": "Howdy, cli!"}
+    assert "env.json sets DEBUG for HelloFunction, but the template does not declare it" in result.stderr
+    env.write_text("[]")
+    bad = run("invoke", "HelloFunction", "examples/sam-app", "--env-vars", str(env))
+    assert bad.returncode == 1
+    assert "must hold an object like" in bad.stderr

@@ -81,3 +81,38 @@ def test_no_reload_flag_keeps_the_code(tmp_path: Path) -> None:
         assert json.loads(get(live.port, "/v2/echo/a")[1])["greeting"] == "hi"
     finally:
         live.stop()
+
+
+def test_env_vars_file_overrides_the_template_and_reloads_when_saved(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    env = project / "env.json"
+    env.write_text(json.dumps({"Parameters": {"GREETING": "from parameters"}}))
+    live = LiveEmulator(project, "--env-vars", str(env))
+    lambda_api = live.lambda_client()
+
+    def sleepy_pid() -> int:
+        return int(json.loads(lambda_api.invoke(FunctionName="Sleepy", Payload=b"{}")["Payload"].read())["pid"])
+
+    try:
+        live.wait_for("env.json sets GREETING for")  # every function but Echo, which declares it
+        first = json.loads(get(live.port, "/v2/echo/x")[1])
+        assert first["greeting"] == "from parameters"
+        sleepy = sleepy_pid()
+
+        env.write_text(json.dumps({"Parameters": {"GREETING": "from parameters"}, "Echo": {"GREETING": "echo's own"}}))
+        started = time.monotonic()
+        while (now := json.loads(get(live.port, "/v2/echo/x")[1]))["greeting"] != "echo's own":
+            assert time.monotonic() - started < 5, "the env-vars change was not picked up"
+            time.sleep(0.01)
+        assert now["pid"] != first["pid"]  # Echo's definition changed: a fresh environment
+        live.wait_for("[Echo] definition changed")
+        assert sleepy_pid() == sleepy  # Sleepy's did not: its warm environment is kept
+
+        mark = len(live.lines)
+        env.write_text('{"Echo": ')
+        live.wait_for("not reloaded, keeping the previous one", after=mark)
+        assert "is not JSON" in live.lines[-1]
+        assert json.loads(get(live.port, "/v2/echo/x")[1])["greeting"] == "echo's own"
+    finally:
+        live.stop()

@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from lambdaworks.cli.project import load, parse_overrides, project_options
+from lambdaworks.cli.project import env_vars_option, load_local, parse_overrides, project_options
 from lambdaworks.project import Project
 
 
@@ -35,6 +35,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("dev")
 @project_options
+@env_vars_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
@@ -74,6 +75,7 @@ def dev_command(
     project_dir: Path,
     template: Path | None,
     overrides: tuple[str, ...],
+    env_vars: Path | None,
     host: str,
     port: int,
     invoke_port: int,
@@ -91,7 +93,7 @@ def dev_command(
     from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
-    project = load(project_dir, template, overrides)
+    project = load_local(project_dir, template, overrides, env_vars)
     notes: list[str] = []
     if from_build is not None:
         project, notes = packaged_project(project, from_build, state_dir)
@@ -110,6 +112,7 @@ def dev_command(
         retry_delay=retry_delay,
         schedules=schedules,
         jwks=parse_jwks(jwks),
+        env_vars=env_vars,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -159,11 +162,17 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.command("invoke")
 @click.argument("function")
 @project_options
+@env_vars_option
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
 def invoke_command(
-    function: str, project_dir: Path, template: Path | None, overrides: tuple[str, ...], event_file: Any
+    function: str,
+    project_dir: Path,
+    template: Path | None,
+    overrides: tuple[str, ...],
+    env_vars: Path | None,
+    event_file: Any,
 ) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
@@ -172,7 +181,9 @@ def invoke_command(
     from lambdaworks.local.invoker import Invoker
     from lambdaworks.local.logs import Logs
 
-    project = load(project_dir, template, overrides)
+    project = load_local(project_dir, template, overrides, env_vars)
+    for warning in project.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     if function not in project.functions:
         raise click.ClickException(f"no function {function!r} in the project; it has: {', '.join(project.functions)}")
     payload = event_file.read() if event_file is not None else b"{}"

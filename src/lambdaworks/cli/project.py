@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from lambdaworks.project import Project, ProjectError, load_project
+from lambdaworks.project.env_vars import apply_env_vars
 
 if TYPE_CHECKING:  # the store is imported when a command needs it, not at CLI start-up
     from lambdaworks.local.store import Store
@@ -43,6 +44,16 @@ def project_options(command: F) -> F:
     )
 
 
+def env_vars_option(command: F) -> F:
+    """``--env-vars FILE``: local environment variables over the template's (SAM's file format)."""
+    return click.option(
+        "--env-vars",
+        type=click.Path(dir_okay=False, exists=True, path_type=Path),
+        help='JSON of local environment variables over the template\'s: {"Parameters": {...}} for every '
+        'function, {"FunctionName": {...}} for one (as sam local --env-vars). Saving it reloads.',
+    )(command)
+
+
 def state_options(command: F) -> F:
     """The project options plus ``--state-dir``, as ``lambdaworks dev`` takes it."""
     command = click.option(
@@ -70,6 +81,15 @@ def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -
     """The project, or a usage error that says what is wrong with its description."""
     try:
         return load_project(project_dir, template, parse_overrides(overrides))
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def load_local(project_dir: Path, template: Path | None, overrides: tuple[str, ...], env_vars: Path | None) -> Project:
+    """:func:`load`, then the ``--env-vars`` file's variables over the functions' own."""
+    project = load(project_dir, template, overrides)
+    try:
+        return apply_env_vars(project, env_vars)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
 

@@ -1,6 +1,6 @@
 """Hot reload: a saved file under a function's CodeUri or layer retires that function's environments;
-a saved template reloads the project. The backend is chosen in one place: watchfiles (inotify and
-friends), else stat polling."""
+a saved template (or env-vars file) reloads the project. The backend is chosen in one place:
+watchfiles (inotify and friends), else stat polling."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ def affected(project: Project, changed: Iterable[Path]) -> tuple[set[str], bool]
     functions: set[str] = set()
     template = False
     for path in changed:
-        if path == project.source:
+        if path == project.source or path in project.inputs:
             template = True
             continue
         for function in project.functions.values():
@@ -46,7 +46,11 @@ def affected(project: Project, changed: Iterable[Path]) -> tuple[set[str], bool]
 def watch_roots(project: Project) -> list[Path]:
     """The fewest folders covering the template and every code and layer folder."""
     candidates = sorted(
-        {project.source.parent, *(p for f in project.functions.values() for p in (f.code_uri, *f.layers))}
+        {
+            project.source.parent,
+            *(p.parent for p in project.inputs),
+            *(p for f in project.functions.values() for p in (f.code_uri, *f.layers)),
+        }
     )
     roots: list[Path] = []
     for path in candidates:

@@ -20,6 +20,7 @@ from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.store import Store, state_dir
 from lambdaworks.project import Project, ProjectError, load_project
+from lambdaworks.project.env_vars import apply_env_vars
 
 
 class PortInUse(Exception):
@@ -59,6 +60,7 @@ class EmulatorConfig:
     retry_delay: float = MINUTE
     schedules: bool = True
     jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
+    env_vars: Path | None = None  # --env-vars: local variables over the functions' own
 
 
 class Emulator:
@@ -103,14 +105,22 @@ class Emulator:
         logs = self.invoker.logs
         if template:
             try:
-                project = load_project(self.config.project_dir, self.config.template, self.config.overrides)
+                project = apply_env_vars(
+                    load_project(self.config.project_dir, self.config.template, self.config.overrides),
+                    self.config.env_vars,
+                )
             except ProjectError as exc:
                 logs.line("lambdaworks", f"template not reloaded, keeping the previous one: {exc}")
                 return
-            self.project = project
+            previous, self.project = self.project, project
             self.gateway.use(project)
             self.scheduler.reloaded()
-            functions = set(project.functions)
+            # a function whose definition is unchanged keeps its warm environments (routes, other functions)
+            functions |= {
+                name
+                for name in previous.functions.keys() | project.functions.keys()
+                if previous.functions.get(name) != project.functions.get(name)
+            }
             logs.line(
                 "lambdaworks", f"template reloaded: {len(project.functions)} functions, {len(project.routes)} routes"
             )

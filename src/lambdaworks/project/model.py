@@ -261,6 +261,7 @@ class Project:
     warnings: tuple[str, ...] = ()
     schedules: tuple[Schedule, ...] = ()
     parameters: Mapping[str, Parameter] = field(default_factory=frozen_map)  # native config only
+    inputs: tuple[Path, ...] = ()  # other files the model was read from (an env-vars file): reloaded like source
 
     @property
     def is_sam(self) -> bool:
