@@ -14,11 +14,7 @@ from pathlib import Path
 
 from lambdaworks.build.errors import BuildError
 from lambdaworks.build.files import BUILD_INPUT
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - python3.10
-    import tomli as tomllib
+from lambdaworks.project.tomlfile import tomllib
 
 #: What the Lambda Python runtime already has: left out of packages unless ``--include-boto3``.
 RUNTIME_PROVIDED = ("boto3", "botocore", "s3transfer", "jmespath")

@@ -9,16 +9,11 @@ line win over the file.
 from __future__ import annotations
 
 import shlex
-import sys
 from pathlib import Path
 from typing import Any
 
 from lambdaworks.deploy.errors import DeployError
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from lambdaworks.project.tomlfile import tomllib
 
 NAME = "samconfig.toml"
 DEFAULT_ENV = "default"

@@ -36,7 +36,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -69,11 +68,7 @@ from lambdaworks.project.model import (
 )
 from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on 3.10 only
-    import tomli as tomllib
+from lambdaworks.project.tomlfile import tomllib
 
 #: The APIs a function can name without declaring them, as SAM's implicit APIs.
 #: REST APIs take every media type as binary (as deployed), and the adapter decides per response.
