@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -165,3 +166,29 @@ def test_invoke_takes_an_env_vars_file(tmp_path: Path) -> None:
     bad = run("invoke", "HelloFunction", "examples/sam-app", "--env-vars", str(env))
     assert bad.returncode == 1
     assert "must hold an object like" in bad.stderr
+
+
+def test_invoke_takes_its_settings_from_samconfig_like_sam_local_invoke(tmp_path: Path) -> None:
+    project = tmp_path / "app"
+    shutil.copytree(ROOT / "examples" / "sam-app", project, ignore=shutil.ignore_patterns(".lambdaworks"))
+    (project / "env.json").write_text(json.dumps({"HelloFunction": {"DEBUG": "1"}}))
+    (project / "samconfig.toml").write_text(
+        "version = 0.1\n[default.global.parameters]\nparameter_overrides = \"Greeting='Good day'\"\n"
+        '[default.local_invoke.parameters]\nenv_vars = "env.json"\n'
+        '[dev.local_invoke.parameters]\nparameter_overrides = ["Greeting=Yo"]\n'
+    )
+    event = run("events", "generate", "http-v2", "--path", "/hello?name=cfg").stdout
+
+    def message(*args: str) -> str:
+        result = run("invoke", "HelloFunction", str(project), "-e", "-", *args, stdin=event)
+        assert result.returncode == 0, result.stderr
+        return str(json.loads(json.loads(result.stdout)["body"])["message"])
+
+    assert message() == "Good day, cfg!"
+    assert message("--config-env", "dev") == "Yo, cfg!"
+    assert message("--parameter-overrides", "Greeting='Hi there'") == "Hi there, cfg!"  # flags win
+    settings = run("invoke", "HelloFunction", str(project), "-e", "-", stdin=event)
+    assert "env.json sets DEBUG for HelloFunction" in settings.stderr  # env_vars, from the file's folder
+    missing = run("invoke", "HelloFunction", str(project), "--config-env", "prod")
+    assert missing.returncode == 1
+    assert "samconfig.toml has no [prod] environment (it has: default, dev)" in missing.stderr

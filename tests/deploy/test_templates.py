@@ -22,7 +22,7 @@ from lambdaworks.deploy.names import pascal
 from lambdaworks.deploy.native import Settings, sam_template
 from lambdaworks.deploy.openapi import openapi
 from lambdaworks.deploy.package import Target, prepare
-from lambdaworks.deploy.settings import load_settings, overrides
+from lambdaworks.deploy.settings import load_settings
 from lambdaworks.project import ConfigError, Project, load_project
 from lambdaworks.project.yaml_loader import load_yaml
 
@@ -523,11 +523,7 @@ def test_samconfig_environments_and_parameter_overrides(tmp_path: Path) -> None:
         "parameter_overrides": "Stage=dev Greeting='hi there'",
     }
     assert load_settings(path, "prod") == {"stack_name": "shop-prod", "parameter_overrides": ["Stage=prod"]}
-    assert overrides("Stage=dev Greeting='hi there'") == {"Stage": "dev", "Greeting": "hi there"}
-    assert overrides(["Stage=prod"]) == {"Stage": "prod"}
     assert load_settings(tmp_path / "none.toml", "default") == {}
-    with pytest.raises(DeployError, match="is not KEY=VALUE"):
-        overrides("Stage")
 
 
 @pytest.mark.parametrize(

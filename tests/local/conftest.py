@@ -30,8 +30,12 @@ def free_port() -> int:
 class LiveEmulator:
     """A running ``lambdaworks dev``; collects its output so tests can wait for log lines."""
 
-    def __init__(self, project: Path, *extra: str, state_dir: Path | None = None) -> None:
-        self.port, self.invoke_port = free_port(), free_port()
+    def __init__(
+        self, project: Path, *extra: str, state_dir: Path | None = None, ports: tuple[int, int] | None = None
+    ) -> None:
+        """``ports``: the ports the project's own settings (samconfig.toml) choose; no flags are passed then."""
+        self.port, self.invoke_port = ports or (free_port(), free_port())
+        flags = [] if ports else ["--port", str(self.port), "--invoke-port", str(self.invoke_port)]
         # the async queue and dead letters: a fresh folder unless the test keeps one across restarts
         self.state_dir = state_dir or Path(tempfile.mkdtemp(prefix="lambdaworks-state-"))
         self.lines: list[str] = []
@@ -42,10 +46,7 @@ class LiveEmulator:
                 "lambdaworks.cli",
                 "dev",
                 str(project),
-                "--port",
-                str(self.port),
-                "--invoke-port",
-                str(self.invoke_port),
+                *flags,
                 "--state-dir",
                 str(self.state_dir),
                 *extra,

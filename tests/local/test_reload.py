@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.local.conftest import PROJECT, LiveEmulator
+from tests.local.conftest import PROJECT, LiveEmulator, free_port
 
 
 def get(port: int, path: str) -> tuple[int, bytes]:
@@ -114,5 +114,25 @@ def test_env_vars_file_overrides_the_template_and_reloads_when_saved(tmp_path: P
         live.wait_for("not reloaded, keeping the previous one", after=mark)
         assert "is not JSON" in live.lines[-1]
         assert json.loads(get(live.port, "/v2/echo/x")[1])["greeting"] == "echo's own"
+    finally:
+        live.stop()
+
+
+def test_dev_takes_ports_overrides_and_env_vars_from_samconfig(tmp_path: Path) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    (project / "env.json").write_text(json.dumps({"Echo": {"GREETING": "from samconfig's env.json"}}))
+    api_port, invoke_port = free_port(), free_port()
+    (project / "samconfig.toml").write_text(
+        f'version = 0.1\n[default.global.parameters]\nenv_vars = "env.json"\n'
+        f"[default.local_start_api.parameters]\nport = {api_port}\n"
+        f"[default.local_start_lambda.parameters]\nport = {invoke_port}\n"
+    )
+    live = LiveEmulator(project, ports=(api_port, invoke_port))
+    try:
+        live.wait_for(f"API Gateway on http://127.0.0.1:{api_port}")
+        assert json.loads(get(api_port, "/v2/echo/x")[1])["greeting"] == "from samconfig's env.json"
+        sleepy = json.loads(live.lambda_client().invoke(FunctionName="Sleepy", Payload=b"{}")["Payload"].read())
+        assert "pid" in sleepy
     finally:
         live.stop()

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from lambdaworks.cli.build import plural
-from lambdaworks.cli.project import parse_overrides, project_options
+from lambdaworks.cli.project import config_options, parse_overrides, project_options
 
 if TYPE_CHECKING:
     from lambdaworks.deploy.package import Prepared
@@ -55,21 +55,10 @@ def aws_options(command: F) -> F:
             click.option("--region", help="AWS region.  [default: the profile's, or samconfig.toml's]"),
             click.option("--profile", help="AWS named profile."),
             click.option("--endpoint-url", help="Send every AWS call here (LocalStack, moto)."),
-            click.option(
-                "--config-env",
-                default="default",
-                show_default=True,
-                help="The samconfig.toml environment ([ENV.deploy.parameters]) to take settings from.",
-            ),
-            click.option(
-                "--config-file",
-                type=click.Path(dir_okay=False, path_type=Path),
-                help="Settings file.  [default: samconfig.toml in PROJECT_DIR]",
-            ),
         ]
     ):
         command = option(command)
-    return command
+    return config_options("deploy")(command)
 
 
 def project_arguments(command: F) -> F:
@@ -90,14 +79,15 @@ class Context:
 
     def __init__(self, params: dict[str, Any], project_dir: Path | None = None) -> None:
         from lambdaworks.deploy.aws import Aws
-        from lambdaworks.deploy.settings import NAME, load_settings, overrides
+        from lambdaworks.deploy.settings import NAME, load_settings
+        from lambdaworks.project.samconfig import parse_parameter_overrides
 
         base = project_dir or Path(".")
         config = params.get("config_file") or base / NAME
         with reported():
             self.settings = load_settings(config, params.get("config_env") or "default")
             self.overrides = {
-                **overrides(self.settings.get("parameter_overrides")),
+                **parse_parameter_overrides(self.settings.get("parameter_overrides")),
                 **parse_overrides(params.get("overrides") or ()),
             }
         self.params = params

@@ -8,9 +8,18 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
-from lambdaworks.cli.project import env_vars_option, load_local, parse_overrides, project_options
+from lambdaworks.cli.project import (
+    config_options,
+    env_vars_option,
+    load_local,
+    local_inputs,
+    project_options,
+    samconfig,
+)
 from lambdaworks.project import Project
+from lambdaworks.project.samconfig import NAME, merged
 
 
 def run_loop(main: Any) -> Any:
@@ -36,6 +45,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
 @click.command("dev")
 @project_options
 @env_vars_option
+@config_options("local_start_api")
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
@@ -76,6 +86,8 @@ def dev_command(
     template: Path | None,
     overrides: tuple[str, ...],
     env_vars: Path | None,
+    config_env: str,
+    config_file: Path | None,
     host: str,
     port: int,
     invoke_port: int,
@@ -93,7 +105,16 @@ def dev_command(
     from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
-    project = load_local(project_dir, template, overrides, env_vars)
+    tables = samconfig(project_dir, config_file, config_env)
+    settings = merged(tables, ("local_start_lambda", "local_start_api"))  # dev is both
+    parameters, env_vars = local_inputs(project_dir, config_file, settings, overrides, env_vars)
+    if unset("host") and settings.get("host"):
+        host = str(settings["host"])
+    if unset("port"):
+        port = configured_port(tables.get("local_start_api", {}), port, config_file)
+    if unset("invoke_port"):
+        invoke_port = configured_port(tables.get("local_start_lambda", {}), invoke_port, config_file)
+    project = load_local(project_dir, template, parameters, env_vars)
     notes: list[str] = []
     if from_build is not None:
         project, notes = packaged_project(project, from_build, state_dir)
@@ -104,7 +125,7 @@ def dev_command(
         host,
         port,
         invoke_port,
-        parse_overrides(overrides),
+        parameters,
         log_file,
         reload,
         poll,
@@ -142,6 +163,26 @@ def dev_command(
             log_stream.close()
 
 
+def unset(name: str) -> bool:
+    """The command-line option ``name`` was not given (so samconfig.toml may set it)."""
+    source = click.get_current_context().get_parameter_source(name)
+    return source in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
+
+
+def configured_port(settings: dict[str, Any], default: int, config_file: Path | None) -> int:
+    """The ``port`` a samconfig.toml command table sets (SAM's start-api and start-lambda), else ``default``."""
+    value = settings.get("port")
+    if value is None:
+        return default
+    try:
+        port = int(value)
+    except (TypeError, ValueError):
+        port = -1
+    if not 0 <= port <= 65535:
+        raise click.ClickException(f"{config_file or NAME}: port = {value!r} is not a port number")
+    return port
+
+
 def packaged_project(project: Project, out: str, state_dir: Path | None) -> tuple[Project, list[str]]:
     """``project`` running from its build in ``out`` (``.``: the default output folder), and notes on it."""
     from lambdaworks.build.errors import BuildError
@@ -163,6 +204,7 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.argument("function")
 @project_options
 @env_vars_option
+@config_options("local_invoke")
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
@@ -172,6 +214,8 @@ def invoke_command(
     template: Path | None,
     overrides: tuple[str, ...],
     env_vars: Path | None,
+    config_env: str,
+    config_file: Path | None,
     event_file: Any,
 ) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
@@ -181,7 +225,9 @@ def invoke_command(
     from lambdaworks.local.invoker import Invoker
     from lambdaworks.local.logs import Logs
 
-    project = load_local(project_dir, template, overrides, env_vars)
+    settings = merged(samconfig(project_dir, config_file, config_env), ("local_invoke",))
+    parameters, env_vars = local_inputs(project_dir, config_file, settings, overrides, env_vars)
+    project = load_local(project_dir, template, parameters, env_vars)
     for warning in project.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if function not in project.functions:

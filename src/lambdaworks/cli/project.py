@@ -10,6 +10,7 @@ import click
 
 from lambdaworks.project import Project, ProjectError, load_project
 from lambdaworks.project.env_vars import apply_env_vars
+from lambdaworks.project.samconfig import NAME, parse_parameter_overrides, samconfig_tables
 
 if TYPE_CHECKING:  # the store is imported when a command needs it, not at CLI start-up
     from lambdaworks.local.store import Store
@@ -18,14 +19,13 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 def parse_overrides(values: tuple[str, ...]) -> dict[str, str]:
-    """``("Stage=prod", "Key=v")`` -> ``{"Stage": "prod", "Key": "v"}``."""
+    """``("Stage=prod", "Key='a b' K2=v")`` -> ``{"Stage": "prod", "Key": "a b", "K2": "v"}`` (SAM's syntax)."""
     out = {}
     for value in values:
-        for item in value.split():
-            name, sep, rest = item.partition("=")
-            if not sep or not name:
-                raise click.BadParameter(f"{item!r} is not Name=value", param_hint="--parameter-overrides")
-            out[name] = rest
+        try:
+            out.update(parse_parameter_overrides(value))
+        except ProjectError as exc:
+            raise click.BadParameter(str(exc), param_hint="--parameter-overrides") from exc
     return out
 
 
@@ -54,6 +54,54 @@ def env_vars_option(command: F) -> F:
     )(command)
 
 
+def config_options(section: str) -> Callable[[F], F]:
+    """``--config-env`` and ``--config-file``: where in samconfig.toml the command's settings are."""
+
+    def decorate(command: F) -> F:
+        command = click.option(
+            "--config-file",
+            type=click.Path(dir_okay=False, path_type=Path),
+            help=f"Settings file.  [default: {NAME} in PROJECT_DIR]",
+        )(command)
+        return click.option(
+            "--config-env",
+            default="default",
+            show_default=True,
+            help=f"The {NAME} environment ([ENV.{section}.parameters]) to take settings from.",
+        )(command)
+
+    return decorate
+
+
+def samconfig(project_dir: Path, config_file: Path | None, config_env: str) -> dict[str, dict[str, Any]]:
+    """The settings by command of ``config_env`` in samconfig.toml (a usage error when it is wrong)."""
+    try:
+        return samconfig_tables(config_file or project_dir / NAME, config_env)
+    except ProjectError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def local_inputs(
+    project_dir: Path,
+    config_file: Path | None,
+    settings: dict[str, Any],
+    overrides: tuple[str, ...],
+    env_vars: Path | None,
+) -> tuple[dict[str, str], Path | None]:
+    """The parameter overrides and env-vars file of a local command: its flags over samconfig.toml's
+    ``parameter_overrides`` (per name) and ``env_vars`` (a path from the file's folder)."""
+    try:
+        merged = {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(overrides)}
+    except ProjectError as exc:
+        raise click.ClickException(f"{config_file or NAME}: {exc}") from exc
+    configured = settings.get("env_vars")
+    if env_vars is None and configured:
+        env_vars = (config_file or project_dir / NAME).parent / str(configured)
+        if not env_vars.is_file():
+            raise click.ClickException(f"{config_file or NAME} names env_vars = {configured!r}: there is no {env_vars}")
+    return merged, env_vars
+
+
 def state_options(command: F) -> F:
     """The project options plus ``--state-dir``, as ``lambdaworks dev`` takes it."""
     command = click.option(
@@ -79,17 +127,14 @@ def open_store(project_dir: Path, template: Path | None, overrides: tuple[str, .
 
 def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -> Project:
     """The project, or a usage error that says what is wrong with its description."""
-    try:
-        return load_project(project_dir, template, parse_overrides(overrides))
-    except ProjectError as exc:
-        raise click.ClickException(str(exc)) from exc
+    return load_local(project_dir, template, parse_overrides(overrides), None)
 
 
-def load_local(project_dir: Path, template: Path | None, overrides: tuple[str, ...], env_vars: Path | None) -> Project:
-    """:func:`load`, then the ``--env-vars`` file's variables over the functions' own."""
-    project = load(project_dir, template, overrides)
+def load_local(project_dir: Path, template: Path | None, overrides: dict[str, str], env_vars: Path | None) -> Project:
+    """The project with ``overrides`` already parsed, then the ``--env-vars`` file's variables over
+    the functions' own."""
     try:
-        return apply_env_vars(project, env_vars)
+        return apply_env_vars(load_project(project_dir, template, overrides), env_vars)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
 
