@@ -14,6 +14,13 @@ import pytest
 from tests.local.conftest import PROJECT, LiveEmulator, free_port
 
 
+def copy_of_project(tmp_path: Path) -> Path:
+    """The test project in a folder of its own, free to edit."""
+    project = tmp_path / "project"
+    shutil.copytree(PROJECT, project)
+    return project
+
+
 def get(port: int, path: str) -> tuple[int, bytes]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     connection.request("GET", path)
@@ -25,8 +32,7 @@ def get(port: int, path: str) -> tuple[int, bytes]:
 
 @pytest.mark.parametrize("polling", [False, True], ids=["watchfiles", "polling"])
 def test_code_and_template_changes_are_picked_up_without_failed_requests(tmp_path: Path, polling: bool) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project)
+    project = copy_of_project(tmp_path)
     live = LiveEmulator(project, *(["--poll"] if polling else []))
     failures: list[tuple[int, bytes]] = []
     stop = threading.Event()
@@ -70,8 +76,7 @@ def test_code_and_template_changes_are_picked_up_without_failed_requests(tmp_pat
 
 
 def test_no_reload_flag_keeps_the_code(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project)
+    project = copy_of_project(tmp_path)
     live = LiveEmulator(project, "--no-reload")
     try:
         assert json.loads(get(live.port, "/v2/echo/a")[1])["greeting"] == "hi"
@@ -84,8 +89,7 @@ def test_no_reload_flag_keeps_the_code(tmp_path: Path) -> None:
 
 
 def test_env_vars_file_overrides_the_template_and_reloads_when_saved(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project)
+    project = copy_of_project(tmp_path)
     env = project / "env.json"
     env.write_text(json.dumps({"Parameters": {"GREETING": "from parameters"}}))
     live = LiveEmulator(project, "--env-vars", str(env))
@@ -119,8 +123,7 @@ def test_env_vars_file_overrides_the_template_and_reloads_when_saved(tmp_path: P
 
 
 def test_dev_takes_ports_overrides_and_env_vars_from_samconfig(tmp_path: Path) -> None:
-    project = tmp_path / "project"
-    shutil.copytree(PROJECT, project)
+    project = copy_of_project(tmp_path)
     (project / "env.json").write_text(json.dumps({"Echo": {"GREETING": "from samconfig's env.json"}}))
     api_port, invoke_port = free_port(), free_port()
     (project / "samconfig.toml").write_text(

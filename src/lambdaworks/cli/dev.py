@@ -10,16 +10,8 @@ from typing import Any
 import click
 from click.core import ParameterSource
 
-from lambdaworks.cli.project import (
-    config_options,
-    env_vars_option,
-    load_local,
-    local_inputs,
-    project_options,
-    samconfig,
-)
+from lambdaworks.cli.project import LocalProject, local_project
 from lambdaworks.project import Project
-from lambdaworks.project.samconfig import NAME, merged
 
 
 def run_loop(main: Any) -> Any:
@@ -43,9 +35,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
 
 
 @click.command("dev")
-@project_options
-@env_vars_option
-@config_options("local_start_api")
+@local_project("local_start_lambda", "local_start_api")  # dev is both
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
@@ -82,12 +72,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     "without this environment's packages: proves the package is complete.",
 )
 def dev_command(
-    project_dir: Path,
-    template: Path | None,
-    overrides: tuple[str, ...],
-    env_vars: Path | None,
-    config_env: str,
-    config_file: Path | None,
+    local: LocalProject,
     host: str,
     port: int,
     invoke_port: int,
@@ -105,27 +90,25 @@ def dev_command(
     from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
-    tables = samconfig(project_dir, config_file, config_env)
-    settings = merged(tables, ("local_start_lambda", "local_start_api"))  # dev is both
-    parameters, env_vars = local_inputs(project_dir, config_file, settings, overrides, env_vars)
+    settings = local.settings
     if unset("host") and settings.get("host"):
         host = str(settings["host"])
     if unset("port"):
-        port = configured_port(tables.get("local_start_api", {}), port, config_file)
+        port = configured_port(local.tables.get("local_start_api", {}), port, local.config)
     if unset("invoke_port"):
-        invoke_port = configured_port(tables.get("local_start_lambda", {}), invoke_port, config_file)
-    project = load_local(project_dir, template, parameters, env_vars)
+        invoke_port = configured_port(local.tables.get("local_start_lambda", {}), invoke_port, local.config)
+    project = local.project
     notes: list[str] = []
     if from_build is not None:
         project, notes = packaged_project(project, from_build, state_dir)
         reload = False
     config = EmulatorConfig(
-        project_dir,
-        template,
+        local.project_dir,
+        local.template,
         host,
         port,
         invoke_port,
-        parameters,
+        local.overrides,
         log_file,
         reload,
         poll,
@@ -133,7 +116,7 @@ def dev_command(
         retry_delay=retry_delay,
         schedules=schedules,
         jwks=parse_jwks(jwks),
-        env_vars=env_vars,
+        env_vars=local.env_vars,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -169,7 +152,7 @@ def unset(name: str) -> bool:
     return source in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
 
 
-def configured_port(settings: dict[str, Any], default: int, config_file: Path | None) -> int:
+def configured_port(settings: dict[str, Any], default: int, config: Path) -> int:
     """The ``port`` a samconfig.toml command table sets (SAM's start-api and start-lambda), else ``default``."""
     value = settings.get("port")
     if value is None:
@@ -179,7 +162,7 @@ def configured_port(settings: dict[str, Any], default: int, config_file: Path | 
     except (TypeError, ValueError):
         port = -1
     if not 0 <= port <= 65535:
-        raise click.ClickException(f"{config_file or NAME}: port = {value!r} is not a port number")
+        raise click.ClickException(f"{config}: port = {value!r} is not a port number")
     return port
 
 
@@ -202,22 +185,11 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 
 @click.command("invoke")
 @click.argument("function")
-@project_options
-@env_vars_option
-@config_options("local_invoke")
+@local_project("local_invoke")
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
-def invoke_command(
-    function: str,
-    project_dir: Path,
-    template: Path | None,
-    overrides: tuple[str, ...],
-    env_vars: Path | None,
-    config_env: str,
-    config_file: Path | None,
-    event_file: Any,
-) -> None:
+def invoke_command(function: str, local: LocalProject, event_file: Any) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
     Logs go to stderr; the result (or AWS's error shape) to stdout. Exit status 1 on a function error.
@@ -225,9 +197,7 @@ def invoke_command(
     from lambdaworks.local.invoker import Invoker
     from lambdaworks.local.logs import Logs
 
-    settings = merged(samconfig(project_dir, config_file, config_env), ("local_invoke",))
-    parameters, env_vars = local_inputs(project_dir, config_file, settings, overrides, env_vars)
-    project = load_local(project_dir, template, parameters, env_vars)
+    project = local.project
     for warning in project.warnings:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if function not in project.functions:

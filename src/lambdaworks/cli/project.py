@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from lambdaworks.project import Project, ProjectError, load_project
 from lambdaworks.project.env_vars import apply_env_vars
-from lambdaworks.project.samconfig import NAME, parse_parameter_overrides, samconfig_tables
+from lambdaworks.project.samconfig import NAME, merged, parse_parameter_overrides, samconfig_tables
 
 if TYPE_CHECKING:  # the store is imported when a command needs it, not at CLI start-up
     from lambdaworks.local.store import Store
@@ -50,7 +52,7 @@ def env_vars_option(command: F) -> F:
         "--env-vars",
         type=click.Path(dir_okay=False, exists=True, path_type=Path),
         help='JSON of local environment variables over the template\'s: {"Parameters": {...}} for every '
-        'function, {"FunctionName": {...}} for one (as sam local --env-vars). Saving it reloads.',
+        'function, {"FunctionName": {...}} for one (as sam local --env-vars); dev reloads when it is saved.',
     )(command)
 
 
@@ -79,27 +81,6 @@ def samconfig(project_dir: Path, config_file: Path | None, config_env: str) -> d
         return samconfig_tables(config_file or project_dir / NAME, config_env)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
-
-
-def local_inputs(
-    project_dir: Path,
-    config_file: Path | None,
-    settings: dict[str, Any],
-    overrides: tuple[str, ...],
-    env_vars: Path | None,
-) -> tuple[dict[str, str], Path | None]:
-    """The parameter overrides and env-vars file of a local command: its flags over samconfig.toml's
-    ``parameter_overrides`` (per name) and ``env_vars`` (a path from the file's folder)."""
-    try:
-        merged = {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(overrides)}
-    except ProjectError as exc:
-        raise click.ClickException(f"{config_file or NAME}: {exc}") from exc
-    configured = settings.get("env_vars")
-    if env_vars is None and configured:
-        env_vars = (config_file or project_dir / NAME).parent / str(configured)
-        if not env_vars.is_file():
-            raise click.ClickException(f"{config_file or NAME} names env_vars = {configured!r}: there is no {env_vars}")
-    return merged, env_vars
 
 
 def state_options(command: F) -> F:
@@ -137,6 +118,63 @@ def load_local(project_dir: Path, template: Path | None, overrides: dict[str, st
         return apply_env_vars(load_project(project_dir, template, overrides), env_vars)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
+
+
+@dataclass(frozen=True)
+class LocalProject:
+    """A project as ``dev`` and ``invoke`` load it: flags over samconfig.toml's settings."""
+
+    project_dir: Path
+    template: Path | None
+    project: Project
+    overrides: dict[str, str]
+    env_vars: Path | None
+    config: Path  # samconfig.toml (it may not exist)
+    tables: dict[str, dict[str, Any]]  # its settings by command, ``global`` included
+    settings: dict[str, Any]  # those of the command's own tables, merged over ``global``
+
+
+def read_local(
+    commands: tuple[str, ...],
+    project_dir: Path,
+    template: Path | None,
+    overrides: tuple[str, ...],
+    env_vars: Path | None,
+    config_env: str,
+    config_file: Path | None,
+) -> LocalProject:
+    """The :class:`LocalProject` the flags and ``commands``' samconfig.toml tables describe:
+    ``parameter_overrides`` under the flag's (name by name), ``env_vars`` (a path from the file's
+    folder) unless the flag names a file."""
+    config = config_file or project_dir / NAME
+    tables = samconfig(project_dir, config_file, config_env)
+    settings = merged(tables, commands)
+    try:
+        parameters = {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(overrides)}
+    except ProjectError as exc:
+        raise click.ClickException(f"{config}: {exc}") from exc
+    if env_vars is None and settings.get("env_vars"):
+        env_vars = config.parent / str(settings["env_vars"])
+        if not env_vars.is_file():
+            raise click.ClickException(f"{config} names env_vars = {settings['env_vars']!r}: there is no {env_vars}")
+    project = load_local(project_dir, template, parameters, env_vars)
+    return LocalProject(project_dir, template, project, parameters, env_vars, config, tables, settings)
+
+
+def local_project(*commands: str) -> Callable[[F], F]:
+    """The project options, ``--env-vars``, ``--config-env`` and ``--config-file``, handed to the
+    command as one ``local`` argument (see :func:`read_local`)."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            names = ("project_dir", "template", "overrides", "env_vars", "config_env", "config_file")
+            local = read_local(commands, *(kwargs.pop(name) for name in names))
+            return command(*args, local=local, **kwargs)
+
+        return project_options(env_vars_option(config_options(commands[-1])(cast(F, run))))
+
+    return decorate
 
 
 @click.command("routes")
