@@ -75,10 +75,10 @@ def config_options(section: str) -> Callable[[F], F]:
     return decorate
 
 
-def samconfig(project_dir: Path, config_file: Path | None, config_env: str) -> dict[str, dict[str, Any]]:
-    """The settings by command of ``config_env`` in samconfig.toml (a usage error when it is wrong)."""
+def samconfig(path: Path, config_env: str) -> dict[str, dict[str, Any]]:
+    """The settings by command of ``config_env`` in the samconfig.toml at ``path`` (a usage error when it is wrong)."""
     try:
-        return samconfig_tables(config_file or project_dir / NAME, config_env)
+        return samconfig_tables(path, config_env)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -147,7 +147,7 @@ def read_local(
     ``parameter_overrides`` under the flag's (name by name), ``env_vars`` (a path from the file's
     folder) unless the flag names a file."""
     config = config_file or project_dir / NAME
-    tables = samconfig(project_dir, config_file, config_env)
+    tables = samconfig(config, config_env)
     settings = merged(tables, commands)
     try:
         parameters = {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(overrides)}
