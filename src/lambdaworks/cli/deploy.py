@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import click
 
 from lambdaworks.cli.build import plural
-from lambdaworks.cli.project import config_options, parse_overrides, project_options
+from lambdaworks.cli.project import config_options, parameter_overrides, project_options
 
 if TYPE_CHECKING:
     from lambdaworks.deploy.package import Prepared
@@ -80,16 +80,12 @@ class Context:
     def __init__(self, params: dict[str, Any], project_dir: Path | None = None) -> None:
         from lambdaworks.deploy.aws import Aws
         from lambdaworks.deploy.settings import NAME, load_settings
-        from lambdaworks.project.samconfig import parse_parameter_overrides
 
         base = project_dir or Path(".")
         config = params.get("config_file") or base / NAME
         with reported():
             self.settings = load_settings(config, params.get("config_env") or "default")
-            self.overrides = {
-                **parse_parameter_overrides(self.settings.get("parameter_overrides")),
-                **parse_overrides(params.get("overrides") or ()),
-            }
+            self.overrides = parameter_overrides(self.settings, params.get("overrides") or ())
         self.params = params
         self.aws = Aws(self.get("region"), self.get("profile"), params.get("endpoint_url"))
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
@@ -44,6 +44,12 @@ def project_options(command: F) -> F:
     return click.argument("project_dir", type=click.Path(file_okay=False, exists=True, path_type=Path), default=".")(
         command
     )
+
+
+def parameter_overrides(settings: Mapping[str, Any], flags: tuple[str, ...]) -> dict[str, str]:
+    """samconfig.toml's ``parameter_overrides`` with the ``--parameter-overrides`` flags over them, name
+    by name (ProjectError for a bad value in the file)."""
+    return {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(flags)}
 
 
 def env_vars_option(command: F) -> F:
@@ -150,7 +156,7 @@ def read_local(
     tables = samconfig(config, config_env)
     settings = merged(tables, commands)
     try:
-        parameters = {**parse_parameter_overrides(settings.get("parameter_overrides")), **parse_overrides(overrides)}
+        parameters = parameter_overrides(settings, overrides)
     except ProjectError as exc:
         raise click.ClickException(f"{config}: {exc}") from exc
     if env_vars is None and settings.get("env_vars"):
