@@ -27,11 +27,10 @@ from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
 from lambdaworks.project.model import REGION, Function, function_arn
+from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
 from lambdaworks.runtime.context import new_request_id
 
 INIT_TIMEOUT = 10.0
-#: Where our bootstrap finds the Runtime API's Unix socket: loopback TCP costs more per invocation.
-SOCKET_VARIABLE = "LAMBDAWORKS_RUNTIME_SOCKET"
 NEXT = "/2018-06-01/runtime/invocation/next"
 PREFIX = "/2018-06-01/runtime/invocation/"
 INIT_ERROR = "/2018-06-01/runtime/init/error"

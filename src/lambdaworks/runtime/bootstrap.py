@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 
 BASE = "/2018-06-01/runtime"
 NEXT = "/invocation/next"
+#: Set by the local emulator: the same Runtime API on a Unix socket (cheaper than loopback TCP).
+SOCKET_VARIABLE = "LAMBDAWORKS_RUNTIME_SOCKET"
 
 
 #: Python runtimes whose JSON keeps non-ASCII characters as they are (AWS's client does the same).
@@ -355,7 +357,7 @@ def hide_bootstrap(folder: str | None) -> None:
 
 def main() -> None:
     """Init (import the handler; report an init error and exit on failure), then serve forever."""
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], os.environ.get("LAMBDAWORKS_RUNTIME_SOCKET"))
+    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], os.environ.get(SOCKET_VARIABLE))
     task_root = os.environ.get("LAMBDA_TASK_ROOT")
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
