@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from pathlib import Path
 
 from lambdaworks.local.environment import Environment, Invocation
 from lambdaworks.project import load_project
-
-PROJECT = Path(__file__).parent.parent / "apps" / "sam_project"
+from tests.local.conftest import PROJECT
 
 
 def test_a_killed_environment_leaves_no_request_waiting_on_its_runtime_api() -> None:

@@ -10,9 +10,10 @@ import pytest
 
 from lambdaworks.project import ProjectError, load_project
 from lambdaworks.project.env_vars import apply_env_vars, read_env_vars
+from tests.conftest import ROOT
+from tests.local.conftest import PROJECT
 
-PROJECT = Path(__file__).resolve().parents[1] / "apps" / "sam_project"
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "sam-app"
+EXAMPLE = ROOT / "examples" / "sam-app"
 
 
 def env_file(tmp_path: Path, content: Any) -> Path:
