@@ -1,4 +1,4 @@
-"""Shared test helpers: the event fixtures in ``../shared/fixtures/events/`` and small apps."""
+"""Shared test helpers: the AWS event fixtures in ``tests/fixtures/events/`` (see its README)."""
 
 from __future__ import annotations
 
@@ -10,18 +10,12 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("LAMBDAWORKS_SHARED", ROOT.parent / "shared"))
-EVENTS = SHARED / "fixtures" / "events"
+EVENTS = ROOT / "tests" / "fixtures" / "events"
 
 
 def load_event(name: str) -> dict[str, Any]:
-    """Load ``folder/file.json`` from the shared event fixtures."""
-    path = EVENTS / name
-    if not path.exists():
-        raise FileNotFoundError(
-            f"{path} is missing: tests expect ../shared/ beside the project (or LAMBDAWORKS_SHARED)"
-        )
-    return json.loads(path.read_text())  # type: ignore[no-any-return]
+    """Load ``folder/file.json`` from the event fixtures."""
+    return json.loads((EVENTS / name).read_text())  # type: ignore[no-any-return]
 
 
 def all_fixture_files() -> list[Path]:

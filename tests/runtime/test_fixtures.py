@@ -1,4 +1,4 @@
-"""Every HTTP event in ../shared/fixtures/events through WSGI and ASGI echo apps, whole-dict checks.
+"""Every HTTP event in tests/fixtures/events through WSGI and ASGI echo apps, whole-dict checks.
 
 The expectation for each fixture is computed here from the event with AWS's documented rules
 (independently of the adapter's code path); the result dicts are written out per source.
