@@ -20,8 +20,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from lambdaworks.build import files
-from lambdaworks.cli import uptodate
+from lambdaworks.build import files, uptodate
 from lambdaworks.cli.main import main
 from tests.build.conftest import out_dir, write_project
 
@@ -29,7 +28,7 @@ PROBE = """\
 import sys
 from lambdaworks.cli.entry import run
 run()
-heavy = [m for m in ("click", "typing", "lambdaworks.project", "lambdaworks.build") if m in sys.modules]
+heavy = [m for m in ("click", "typing", "lambdaworks.project", "lambdaworks.build.builder") if m in sys.modules]
 print(f"imported {heavy}" if heavy else "REPLAYED", file=sys.stderr)
 """
 

@@ -20,10 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.build.zipper import Entry
+from lambdaworks.project import layout
 
 IGNORE_FILE = ".lambdaignore"
 #: Audit event naming a file whose stat (or absence) the build relied on without reading it; the
-#: CLI's no-op fast path listens for it (:mod:`lambdaworks.cli.uptodate`).
+#: CLI's no-op fast path listens for it (:mod:`lambdaworks.build.uptodate`).
 BUILD_INPUT = "lambdaworks.build.input"
 
 #: Folder names never shipped, with the reason reported.
@@ -33,7 +34,7 @@ SKIP_DIRS = {
     ".hg": "version control",
     ".svn": "version control",
     ".aws": "credentials",
-    ".lambdaworks": "lambdaworks state",
+    layout.FOLDER: "lambdaworks state",
     ".aws-sam": "SAM build output",
     ".venv": "virtualenv",
     ".mypy_cache": "tool cache",

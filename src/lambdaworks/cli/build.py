@@ -88,9 +88,8 @@ def build_command(
     """
     from dataclasses import replace
 
-    from lambdaworks.build import BuildError, Options, build
+    from lambdaworks.build import BuildError, Options, build, uptodate
     from lambdaworks.build.report import problems, report
-    from lambdaworks.cli import uptodate
 
     recorder = uptodate.begin(str(project_dir))
     project = load(project_dir, template, overrides)

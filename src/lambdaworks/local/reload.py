@@ -9,12 +9,13 @@ import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+from lambdaworks.project import layout
 from lambdaworks.project.model import Project
 
 IGNORED_DIRS = {
     "__pycache__",
     ".git",
-    ".lambdaworks",
+    layout.FOLDER,
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",

@@ -18,8 +18,8 @@ from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
-from lambdaworks.local.store import Store, state_dir
-from lambdaworks.project import Project, ProjectError, load_project
+from lambdaworks.local.store import Store
+from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
 
 
@@ -70,7 +70,7 @@ class Emulator:
         self.config = config
         self.project = project
         self.invoker = Invoker(project, logs)
-        self.store = Store(state_dir(project.root, config.state_dir))
+        self.store = Store(layout.state_dir(project.root, config.state_dir))
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker, config.jwks)
         self.scheduler = Scheduler(self.delivery, lambda: self.project)

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lambdaworks.project import layout
 from lambdaworks.runtime.context import new_request_id
 
 #: The project's state folder (the async queue and dead-letter store), beside its template.
-STATE_DIR = ".lambdaworks"
-STATE_FILE = "state.db"
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS events (
@@ -79,17 +78,12 @@ def _record(row: tuple[Any, ...]) -> Record:
     return Record(row[0], row[1], row[2], row[3], row[4], row[5], json.loads(row[6]))
 
 
-def state_dir(root: Path, override: Path | None = None) -> Path:
-    """Where a project's state lives: ``override``, else ``.lambdaworks/`` in its ``root``."""
-    return override if override is not None else root / STATE_DIR
-
-
 class Store:
     """The SQLite file; every method commits before it returns. ``with Store(...)`` closes it."""
 
     def __init__(self, state_dir: Path) -> None:
         state_dir.mkdir(parents=True, exist_ok=True)
-        self.path = state_dir / STATE_FILE
+        self.path = state_dir / layout.STATE_FILE
         self.db = sqlite3.connect(self.path, timeout=10.0, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA synchronous=NORMAL")
