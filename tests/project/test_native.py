@@ -163,6 +163,10 @@ def test_route_tables_pick_api_and_payload(tmp_path: Path) -> None:
             "[functions.web]\ncode='src'\nhandler='a.b'\nschedules=['every day']",
             r"schedules.Schedule1: 'every day': expected rate\(N unit\)",
         ),
+        (
+            "[functions.web]\ncode='src'\nhandler='a.b'\nruntime='nodejs20.x'",
+            r"functions.web.runtime: nodejs20.x is not a runtime lambdaworks runs \(python3.x or provided\)",
+        ),
         ("[apis.x]\ntype='websocket'", r"apis.x.type: expected 'rest' or 'http'"),
         ("[layers]\nx='missing'", r"layers.x: missing is not a folder"),
         ("[function.web]\ncode='src'", r"toml: unknown key 'function' \(did you mean 'functions'\?\)"),

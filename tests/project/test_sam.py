@@ -268,10 +268,6 @@ def test_conditional_function_is_left_out(tmp_path: Path) -> None:
             "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: nope, Handler: a.b, Runtime: python3.12}}}",
             "CodeUri nope is not a folder",
         ),
-        (
-            "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {PackageType: Image, Handler: a.b, Runtime: x}}}",
-            "need a container runtime",
-        ),
         ("Resources: {Api: {Type: AWS::Serverless::Api, Properties: {}}}", "StageName is required"),
         (
             "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"
@@ -302,3 +298,16 @@ def test_resolver_warns_on_unknown_refs() -> None:
         "X: !Ref Ghost names no parameter or resource; using None",
         "Y: Fn::ImportValue cannot be resolved locally; using None",
     ]
+
+
+def test_functions_the_emulator_cannot_run_load_with_one_warning_each() -> None:
+    """A Node function and a container image load (the rest of the project serves); each is named once."""
+    project = load_project(ROOT / "tests" / "apps" / "mixed_project")
+    reasons = {name: function.unsupported for name, function in project.functions.items()}
+    assert reasons == {
+        "PyFunction": None,
+        "NodeFunction": "the nodejs20.x runtime is not one lambdaworks runs (python3.x, or provided with a bootstrap)",
+        "ImageFunction": "a container image (PackageType: Image) needs a container runtime",
+    }
+    assert project.functions["ImageFunction"].package_type == "Image"
+    assert [w.split(":")[0] for w in project.warnings] == ["NodeFunction", "ImageFunction"]

@@ -26,6 +26,7 @@ from lambdaworks.build.manifest import write_manifest
 from lambdaworks.build.requirements import Requirements, find
 from lambdaworks.build.state import State
 from lambdaworks.build.target import Target
+from lambdaworks.project import layout
 from lambdaworks.project.model import Function, Project
 
 #: Bumped when the same inputs would give a different code package.
@@ -59,6 +60,9 @@ class Options:
     @property
     def deps(self) -> DepsOptions:
         return DepsOptions(self.include_boto3, self.source_builds, self.compile)
+
+
+DEFAULT_OPTIONS = Options()
 
 
 def relative(path: Path, root: Path) -> str:
@@ -96,17 +100,17 @@ class Builder:
     def __init__(
         self,
         project: Project,
-        options: Options = Options(),
+        options: Options = DEFAULT_OPTIONS,
         *,
         run: pip.Runner = pip.run_process,
         task: Task = quiet_task,
     ) -> None:
         self.project = project
         self.options = options
-        self.out = (options.out or project.root / ".lambdaworks" / "build").resolve()
+        self.out = (options.out or layout.build_dir(project.root)).resolve()
         self.task = task
         self.state = State(self.out / ".state.json")
-        self.cache_dir = (options.cache_dir or project.root / ".lambdaworks" / "cache").resolve()
+        self.cache_dir = (options.cache_dir or layout.cache_dir(project.root)).resolve()
         self.collector = Collector({self.out, self.cache_dir}, self.state.files)
         self.cache = DependencyCache(self.cache_dir / "deps", run)
         self.artifacts: dict[str, Artifact] = {}
@@ -115,7 +119,12 @@ class Builder:
 
     def build(self) -> BuildResult:
         started = time.perf_counter()
-        functions = {name: self.function(f) for name, f in sorted(self.project.functions.items())}
+        functions = {}
+        for name, function in sorted(self.project.functions.items()):
+            if function.package_type == "Image":
+                self.warnings.append(f"{name}: a container image (PackageType: Image) is not built by lambdaworks")
+                continue
+            functions[name] = self.function(function)
         for stale in set(self.state.artifacts) - set(self.artifacts):
             (self.out / stale).unlink(missing_ok=True)
         self.state.save(self.collector.cache, self.artifacts)
@@ -254,7 +263,7 @@ class Builder:
 
 
 def build(
-    project: Project, options: Options = Options(), *, run: pip.Runner = pip.run_process, task: Task = quiet_task
+    project: Project, options: Options = DEFAULT_OPTIONS, *, run: pip.Runner = pip.run_process, task: Task = quiet_task
 ) -> BuildResult:
     """Build ``project``; see :class:`Builder`."""
     return Builder(project, options, run=run, task=task).build()

@@ -6,7 +6,7 @@ import asyncio
 import json
 import math
 
-from lambdaworks.local.environment import Invocation, Outcome
+from lambdaworks.local.environment import Invocation, Outcome, error_body
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.project.model import Project
@@ -14,6 +14,8 @@ from lambdaworks.project.model import Project
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
 SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
+#: The error type of an invocation of a function the emulator cannot run (its image or runtime).
+UNSUPPORTED = "LocalEmulator.Unsupported"
 
 
 class Invoker:
@@ -50,6 +52,8 @@ class Invoker:
         if request_id is not None:  # an async event keeps its request id across retries, as on AWS
             invocation.request_id = request_id
         function = self.project.functions[name]
+        if function.unsupported:
+            return self.refuse(name, invocation.request_id, function.unsupported)
         self.logs.line(name, f"START RequestId: {invocation.request_id} Version: $LATEST")
         outcome = await self.pool(name).invoke(invocation, wait)
         if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
@@ -74,6 +78,12 @@ class Invoker:
             f"END RequestId: {outcome.request_id}\n{report}\n"
         )
         return outcome
+
+    def refuse(self, name: str, request_id: str, reason: str) -> Outcome:
+        """The outcome of a function the emulator cannot run: a function error saying why, logged."""
+        message = f"{name} is not run locally: {reason}"
+        self.logs.line(name, message)
+        return Outcome(request_id, error_body(request_id, UNSUPPORTED, message), UNSUPPORTED, logs=message + "\n")
 
     def keep(self, task: asyncio.Task[Outcome]) -> asyncio.Task[Outcome]:
         """Hold ``task`` until it ends (the loop keeps only weak references), and cancel it on close."""

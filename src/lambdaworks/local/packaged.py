@@ -24,12 +24,11 @@ import lambdaworks
 from lambdaworks.build.errors import BuildError
 from lambdaworks.build.manifest import read_manifest
 from lambdaworks.build.zipper import extract
+from lambdaworks.project import layout
 from lambdaworks.project.model import Project
 
 #: What the Lambda Python runtime has on its import path besides the standard library.
 RUNTIME_PACKAGES = ("boto3", "botocore", "s3transfer", "jmespath", "dateutil", "six", "urllib3")
-
-FOLDER = "from-build"
 
 
 def made_once(folder: Path, fill: Callable[[Path], None]) -> Path:
@@ -54,12 +53,16 @@ def unpack(archive: Path, root: Path) -> Path:
 def from_build(project: Project, out: Path, state_dir: Path) -> tuple[Project, list[str]]:
     """``project`` with each function's code and layers replaced by its unpacked build artifacts."""
     built = read_manifest(out)
-    missing = sorted(set(project.functions) - set(built))
+    images = {name for name, f in project.functions.items() if f.package_type == "Image"}
+    missing = sorted(set(project.functions) - set(built) - images)
     if missing:
         raise BuildError(f"{', '.join(missing)} not in the build in {out}; run `lambdaworks build` again")
-    root = state_dir / FOLDER
+    root = state_dir / layout.FROM_BUILD
     functions = {}
     for name, function in project.functions.items():
+        if name in images:  # not run locally either way
+            functions[name] = function
+            continue
         spec = built[name]
         functions[name] = dataclasses.replace(
             function,

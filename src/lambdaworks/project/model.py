@@ -89,6 +89,10 @@ class AsyncConfig:
     dead_letter: Destination | None = None
 
 
+#: The runtimes whose functions the emulator runs: Python, and custom runtimes' ``bootstrap``.
+LOCAL_RUNTIMES = ("python", "provided")
+
+
 @dataclass(frozen=True)
 class Function:
     """One Lambda function."""
@@ -108,11 +112,21 @@ class Function:
     packaged: bool = False  # code and layers are unzipped build artifacts: run without the emulator's packages
     policies: tuple[Any, ...] = ()  # IAM: SAM policy templates, managed policy names/ARNs, policy documents
     environment_source: Mapping[str, str] = field(default_factory=frozen_map)  # native: env before ${} substitution
+    package_type: str = "Zip"  # or "Image": a container image, which the emulator cannot run
 
     @property
     def concurrency(self) -> int:
         """How many environments may run at once (reserved concurrency, else the local default)."""
         return self.reserved_concurrency if self.reserved_concurrency is not None else DEFAULT_CONCURRENCY
+
+    @property
+    def unsupported(self) -> str | None:
+        """Why the emulator cannot run this function (None: it can): an image, or a runtime not Python's."""
+        if self.package_type == "Image":
+            return "a container image (PackageType: Image) needs a container runtime"
+        if not self.runtime.startswith(LOCAL_RUNTIMES):
+            return f"the {self.runtime} runtime is not one lambdaworks runs (python3.x, or provided with a bootstrap)"
+        return None
 
     @property
     def is_provided(self) -> bool:

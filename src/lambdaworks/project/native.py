@@ -47,6 +47,7 @@ from lambdaworks.project.model import (
     DEFAULT_TIMEOUT,
     EVENT_AGE_BOUNDS,
     IAM_AUTH,
+    LOCAL_RUNTIMES,
     MAX_EVENT_AGE,
     MAX_RETRIES,
     NO_AUTH,
@@ -407,6 +408,8 @@ class Config:
             return self.typed(value, kind, f"{where}.{key}", what)
 
         runtime = setting("runtime", str, "a runtime name", "python3.12")
+        if not runtime.startswith(LOCAL_RUNTIMES):
+            raise self.error(f"{where}.runtime", f"{runtime} is not a runtime lambdaworks runs (python3.x or provided)")
         handler = setting("handler", str, "module.function", "")
         if not handler and not runtime.startswith("provided"):
             raise self.error(where, "needs handler = 'module.function'")

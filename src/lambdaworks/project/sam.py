@@ -56,6 +56,9 @@ USED = {
     "Architectures",
     "Events",
     "FunctionName",
+    "PackageType",
+    "ImageUri",
+    "ImageConfig",
     "EventInvokeConfig",
     "DeadLetterQueue",
 }
@@ -267,13 +270,13 @@ def load_function(
     props = resolver.resolve(merged(globals_.get("Function"), resource.get("Properties") or {}), name)
     for key in sorted(set(props) - USED - HARMLESS):
         warnings.append(f"{name}: property {key} is not emulated locally")
-    if props.get("PackageType") == "Image":
-        raise TemplateError("PackageType: Image functions need a container runtime", resource=name)
+    package_type = str(props.get("PackageType") or "Zip")
     runtime = str(props.get("Runtime") or "")
     handler = str(props.get("Handler") or "")
-    if not runtime or (not handler and not runtime.startswith("provided")):
+    image = package_type == "Image"  # the image holds the runtime, handler and code
+    if not image and (not runtime or (not handler and not runtime.startswith("provided"))):
         raise TemplateError("Handler and Runtime are required", resource=name)
-    code_uri = props.get("CodeUri", ".")
+    code_uri = "." if image else props.get("CodeUri", ".")
     if not isinstance(code_uri, str):
         warnings.append(f"{name}: CodeUri is not a local path ({code_uri!r}); using the template's folder")
         code_uri = "."
@@ -317,7 +320,10 @@ def load_function(
         architecture=str(architecture),
         events=tuple(events),
         async_config=async_config(name, props, resources),
+        package_type=package_type,
     )
+    if function.unsupported:
+        warnings.append(f"{name}: {function.unsupported}; it is not run locally (its routes answer 502)")
     return function, routes
 
 

@@ -1,0 +1,67 @@
+"""Functions the emulator cannot run (another language's runtime, a container image) are named once
+at start-up, answer 502 with the reason in the log, and do not stop the rest of the project."""
+
+from __future__ import annotations
+
+import json
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.local.conftest import LiveEmulator
+
+MIXED = Path(__file__).resolve().parents[1] / "apps" / "mixed_project"
+
+
+@pytest.fixture(scope="module")
+def mixed() -> Iterator[LiveEmulator]:
+    live = LiveEmulator(MIXED)
+    yield live
+    live.stop()
+
+
+def get(emulator: LiveEmulator, path: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(emulator.url + path, timeout=10) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def test_each_unsupported_function_is_one_warning_at_start_up(mixed: LiveEmulator) -> None:
+    warnings = [line for line in mixed.lines if line.startswith("warning:")]
+    assert warnings == [
+        "warning: NodeFunction: the nodejs20.x runtime is not one lambdaworks runs (python3.x, or provided with a "
+        "bootstrap); it is not run locally (its routes answer 502)",
+        "warning: ImageFunction: a container image (PackageType: Image) needs a container runtime; it is not run "
+        "locally (its routes answer 502)",
+    ]
+
+
+def test_the_rest_of_the_project_serves(mixed: LiveEmulator) -> None:
+    assert get(mixed, "/py") == (200, b"python here")
+
+
+@pytest.mark.parametrize(("path", "function"), [("/node", "NodeFunction"), ("/image", "ImageFunction")])
+def test_a_request_to_an_unsupported_function_answers_502_and_logs_why(
+    mixed: LiveEmulator, path: str, function: str
+) -> None:
+    start = len(mixed.lines)
+    status, body = get(mixed, path)
+    assert status == 502
+    assert json.loads(body) == {"message": "Internal server error"}
+    line = mixed.wait_for(f"{function} is not run locally:", after=start)
+    assert line.startswith(f"[{function}] ")
+    assert not any("START RequestId" in seen for seen in mixed.lines[start:])  # nothing was started
+
+
+def test_the_invoke_api_reports_it_as_a_function_error(mixed: LiveEmulator) -> None:
+    response = mixed.lambda_client().invoke(FunctionName="NodeFunction", Payload=b"{}")
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    error = json.loads(response["Payload"].read())
+    assert error["errorType"] == "LocalEmulator.Unsupported"
+    assert "the nodejs20.x runtime is not one lambdaworks runs" in error["errorMessage"]
