@@ -153,8 +153,8 @@ def test_delete_removes_the_stack_and_its_functions(tmp_path: Path, aws: dict[st
     names = [str(f["FunctionName"]) for f in functions(aws["url"], stack).values()]
     common = ("--stack-name", stack, "--region", REGION, "--endpoint-url", aws["url"])
 
-    refused = lambdaworks("delete", *common)  # no terminal to confirm on
-    assert refused.exit_code == 1
+    refused = lambdaworks("delete", *common)  # no terminal to confirm on: a flag is missing
+    assert refused.exit_code == 2
     assert "--no-confirm" in refused.output
     result = lambdaworks("delete", *common, "--no-confirm")
     assert result.exit_code == 0, result.output
@@ -175,7 +175,7 @@ def test_deploy_without_a_terminal_asks_for_no_confirm_and_leaves_nothing(tmp_pa
     result = lambdaworks(
         "deploy", str(root), "--stack-name", stack, "--s3-bucket", aws["bucket"], "--endpoint-url", aws["url"]
     )
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert "pass --no-confirm to deploy from CI" in result.output
     statuses = [
         s["StackStatus"]

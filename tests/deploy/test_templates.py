@@ -22,8 +22,8 @@ from lambdaworks.deploy.names import pascal
 from lambdaworks.deploy.native import Settings, sam_template
 from lambdaworks.deploy.openapi import openapi
 from lambdaworks.deploy.package import Target, prepare
-from lambdaworks.deploy.settings import load_settings
 from lambdaworks.project import ConfigError, Project, load_project
+from lambdaworks.project.samconfig import read_samconfig
 from lambdaworks.project.yaml_loader import load_yaml
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -517,13 +517,16 @@ def test_samconfig_environments_and_parameter_overrides(tmp_path: Path) -> None:
         '[default.deploy.parameters]\nstack_name = "shop"\nparameter_overrides = "Stage=dev Greeting=\'hi there\'"\n'
         '[prod.deploy.parameters]\nstack_name = "shop-prod"\nparameter_overrides = ["Stage=prod"]\n'
     )
-    assert load_settings(path, "default") == {
+    assert read_samconfig(path, "default", ("deploy",)) == {
         "region": "eu-west-1",
         "stack_name": "shop",
         "parameter_overrides": "Stage=dev Greeting='hi there'",
     }
-    assert load_settings(path, "prod") == {"stack_name": "shop-prod", "parameter_overrides": ["Stage=prod"]}
-    assert load_settings(tmp_path / "none.toml", "default") == {}
+    assert read_samconfig(path, "prod", ("deploy",)) == {
+        "stack_name": "shop-prod",
+        "parameter_overrides": ["Stage=prod"],
+    }
+    assert read_samconfig(tmp_path / "none.toml", "default", ("deploy",)) == {}
 
 
 @pytest.mark.parametrize(

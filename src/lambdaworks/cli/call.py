@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import contextlib
+import inspect
 import json
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
-from lambdaworks.cli.loading import TargetError, load_target
-from lambdaworks.runtime import Handler, LambdaContext, LambdaworksRuntimeError, detect_interface, handler
+from lambdaworks.cli.errors import echo_error
+from lambdaworks.cli.loading import load_target
+from lambdaworks.runtime import Handler, LambdaContext, detect_interface, handler
 from lambdaworks.testing.client import decode_result
 from lambdaworks.testing.events import HTTP_SOURCES, make_http_event
 
@@ -28,6 +30,48 @@ def as_handler(obj: Any, wrap: bool) -> Any:
     if not callable(obj):
         raise click.UsageError(f"{obj!r} is not callable: name a handler function or a web app")
     return obj
+
+
+def app_hint(obj: Any) -> str | None:
+    """What to do when ``obj``, called as a plain handler, failed because it is a web app."""
+    kind = app_kind(obj)
+    if kind is None:
+        return None
+    return f"it looks like a {kind} app, not a Lambda handler: pass --wrap to serve it through the adapter"
+
+
+def app_kind(obj: Any) -> str | None:
+    """``"WSGI"`` or ``"ASGI"`` when ``obj``'s call signature is an app's, else None."""
+    try:
+        names = tuple(inspect.signature(obj).parameters)[:3]
+    except (TypeError, ValueError):
+        return None
+    if names[:2] == ("environ", "start_response"):
+        return "WSGI"
+    if names == ("scope", "receive", "send"):
+        return "ASGI"
+    return None
+
+
+def read_event(file: Any) -> Any:
+    """The event in ``file`` (a usage error naming it when it is not JSON)."""
+    try:
+        return json.load(file)
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{file.name} is not JSON: {exc}", param_hint="--event") from None
+
+
+def function_failed(exc: Exception, context: LambdaContext, hint: str | None) -> NoReturn:
+    """Report the function's error as Lambda does (the error object, stack trace included, on
+    stdout) with one line on stderr, then exit 1."""
+    from lambdaworks.runtime.bootstrap import error_payload
+
+    tb = exc.__traceback__
+    payload = error_payload(exc.with_traceback(tb.tb_next if tb is not None else None), context.aws_request_id)
+    click.echo(json.dumps(payload, indent=2))
+    line = f"the function raised {payload['errorType']}: {payload['errorMessage']}"
+    echo_error(f"{line}; {hint}" if hint else line)
+    sys.exit(1)
 
 
 def parse_headers(values: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -119,15 +163,10 @@ def call_command(
     lambdaworks call app:handler --source rest -X POST --path /items -d '{"a": 1}' -H 'Content-Type: application/json'
     lambdaworks call app:handler --event s3-put.json
     """
-    try:
-        fn = as_handler(load_target(target, app_dir), wrap)
-    except (TargetError, LambdaworksRuntimeError) as exc:
-        raise click.ClickException(str(exc)) from exc
+    obj = load_target(target, app_dir)
+    fn = as_handler(obj, wrap)
     if event_file is not None:
-        try:
-            event = json.load(event_file)
-        except json.JSONDecodeError as exc:
-            raise click.ClickException(f"the event is not valid JSON: {exc}") from exc
+        event = read_event(event_file)
     else:
         event = http_event(source, method, path, headers, data, stage, base_path)
     context = LambdaContext(
@@ -136,8 +175,8 @@ def call_command(
     try:
         with contextlib.redirect_stdout(sys.stderr):  # the function's prints are logs, not the result
             result = fn(event, context)
-    except LambdaworksRuntimeError as exc:
-        raise click.ClickException(f"{type(exc).__name__}: {exc}") from exc
+    except Exception as exc:
+        function_failed(exc, context, None if fn is not obj else app_hint(obj))
     if raw or event_file is not None or not isinstance(result, dict) or "statusCode" not in result:
         click.echo(json.dumps(result, indent=2, default=str))
         return

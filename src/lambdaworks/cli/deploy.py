@@ -1,158 +1,127 @@
-"""``lambdaworks template | package | deploy | outputs | delete``: the project on AWS through CloudFormation."""
+"""``lambdaworks template | package | deploy | outputs | delete``: the project on AWS through CloudFormation.
+
+The commands read their settings and show progress; the work is :class:`lambdaworks.deploy.pipeline.Pipeline`'s.
+Each needs the ``deploy`` extra and says so, before any work, when it is missing.
+"""
 
 from __future__ import annotations
 
-import contextlib
+import functools
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from lambdaworks.cli.build import plural
-from lambdaworks.cli.project import config_options, parameter_overrides, project_options
+from lambdaworks.cli.errors import UsageProblem, debug_option
+from lambdaworks.cli.project import load_local, project_options
+from lambdaworks.cli.settings import Settings, config_options
+from lambdaworks.extras import require
 
 if TYPE_CHECKING:
+    from lambdaworks.deploy.aws import Aws
     from lambdaworks.deploy.package import Prepared
-    from lambdaworks.deploy.stack import ChangeSet, Stack
+    from lambdaworks.deploy.pipeline import Pipeline
+    from lambdaworks.deploy.stack import ChangeSet
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-
-def fail(message: str) -> click.ClickException:
-    return click.ClickException(message)
-
-
-@contextlib.contextmanager
-def reported() -> Iterator[None]:
-    """Deploy errors, AWS's refusals and missing credentials as one-line errors, not tracebacks."""
-    from botocore.exceptions import BotoCoreError, ClientError
-
-    from lambdaworks.build import BuildError
-    from lambdaworks.deploy.errors import DeployError
-    from lambdaworks.project import ProjectError
-
-    try:
-        yield
-    except (DeployError, BuildError, ProjectError, BotoCoreError) as exc:
-        raise fail(str(exc)) from None
-    except ClientError as exc:
-        error = exc.response.get("Error", {})
-        raise fail(f"AWS refused {exc.operation_name}: {error.get('Code')}: {error.get('Message')}") from None
+#: The samconfig.toml tables the deploy commands read, after ``global``.
+TABLES = ("deploy",)
 
 
 def warn(message: str) -> None:
     click.secho(f"warning: {message}", fg="yellow", err=True)
 
 
-def aws_options(command: F) -> F:
-    """``--region``, ``--profile``, ``--endpoint-url`` and the samconfig.toml environment."""
-    for option in reversed(
-        [
+def deploy_command_of(name: str, *, project: bool) -> Callable[[F], F]:
+    """A deploy-family command: the deploy extra checked first, AWS failures explained in one line,
+    and its options (the project's, when it builds one, then the AWS and samconfig.toml ones)."""
+
+    def decorate(command: F) -> F:
+        @functools.wraps(command)
+        def run(**params: Any) -> Any:
+            require("deploy", f"lambdaworks {name}")
+            settings = Settings.read(TABLES, params, params.get("project_dir"))
+            aws = aws_of(settings)
+            with aws.explained():
+                return command(settings, aws, **params)
+
+        options = [
             click.option("--region", help="AWS region.  [default: the profile's, or samconfig.toml's]"),
             click.option("--profile", help="AWS named profile."),
             click.option("--endpoint-url", help="Send every AWS call here (LocalStack, moto)."),
+            debug_option,
         ]
-    ):
-        command = option(command)
-    return config_options("deploy")(command)
+        if project:
+            options[:0] = [
+                click.option("--stage", help="Deploy every API under this stage name."),
+                click.option("--s3-bucket", help="Bucket the zips are uploaded to (by sha256: each is sent once)."),
+                click.option("--s3-prefix", default=None, help="Key prefix inside the bucket."),
+            ]
+        decorated: Any = config_options("deploy")(cast(F, run))
+        for option in reversed(options):
+            decorated = option(decorated)
+        return cast(F, project_options(decorated) if project else decorated)
+
+    return decorate
 
 
-def project_arguments(command: F) -> F:
-    """The project options every project command takes, then ``--stage``, the bucket and the AWS options."""
-    for option in reversed(
-        [
-            click.option("--stage", help="Deploy every API under this stage name."),
-            click.option("--s3-bucket", help="Bucket the zips are uploaded to (by sha256: each is sent once)."),
-            click.option("--s3-prefix", default=None, help="Key prefix inside the bucket."),
-        ]
-    ):
-        command = option(command)
-    return aws_options(project_options(command))
+def aws_of(settings: Settings) -> Aws:
+    from lambdaworks.deploy.aws import Aws
+
+    return Aws(settings.get("region"), settings.get("profile"), settings.params.get("endpoint_url"))
 
 
-class Context:
-    """One command's settings: flags first, then samconfig.toml, then defaults."""
-
-    def __init__(self, params: dict[str, Any], project_dir: Path | None = None) -> None:
-        from lambdaworks.deploy.aws import Aws
-        from lambdaworks.deploy.settings import NAME, load_settings
-
-        base = project_dir or Path(".")
-        config = params.get("config_file") or base / NAME
-        with reported():
-            self.settings = load_settings(config, params.get("config_env") or "default")
-            self.overrides = parameter_overrides(self.settings, params.get("overrides") or ())
-        self.params = params
-        self.aws = Aws(self.get("region"), self.get("profile"), params.get("endpoint_url"))
-
-    def get(self, key: str) -> Any:
-        value = self.params.get(key)
-        return value if value is not None else self.settings.get(key)
-
-    def bucket(self) -> str:
-        bucket = self.get("s3_bucket")
-        if not bucket:
-            raise fail("no bucket: pass --s3-bucket, or set s3_bucket in samconfig.toml")
-        return str(bucket)
-
-    def region(self) -> str:
-        with reported():
-            return self.aws.region_name()
-
-    def stack_name(self) -> str:
-        name = self.get("stack_name")
-        if not name:
-            raise fail("no stack: pass --stack-name, or set stack_name in samconfig.toml")
-        return str(name)
+def required(settings: Settings, name: str, flag: str) -> str:
+    value = settings.get(name)
+    if not value:
+        raise UsageProblem(f"no {name.replace('_', ' ')}: pass {flag}, or set {name} in samconfig.toml")
+    return str(value)
 
 
-def prepare(ctx: Context, project_dir: Path, template: Path | None, bucket: str | None, region: str) -> Prepared:
-    """Load, build and template the project; lint the CloudFormation it becomes."""
-    from lambdaworks.build import Options, build
-    from lambdaworks.cli.build import spinner
-    from lambdaworks.deploy.lint import errors
+def pipeline(settings: Settings, aws: Aws, region: str, bucket: str | None) -> Pipeline:
+    """The project in the settings' PROJECT_DIR on its way to ``bucket`` in ``region``."""
     from lambdaworks.deploy.package import Target
-    from lambdaworks.deploy.package import prepare as make
-    from lambdaworks.project import load_project
+    from lambdaworks.deploy.pipeline import Pipeline
 
-    with reported():
-        project = load_project(project_dir, template, ctx.overrides)
-        for message in project.warnings:
-            warn(message)
-        cache = os.environ.get("LAMBDAWORKS_CACHE_DIR")
-        built = build(project, Options(cache_dir=Path(cache) if cache else None), task=spinner)
-        target = Target(bucket, str(ctx.get("s3_prefix") or ""), region, ctx.get("stage"), ctx.overrides)
-        prepared = make(project, built, target, project.root / ".lambdaworks" / "package" / "checked")
-    for message in (*built.warnings, *prepared.warnings):
+    overrides = settings.overrides()
+    project = load_local(settings.params["project_dir"], settings.params.get("template"), overrides, None)
+    for message in project.warnings:
         warn(message)
-    problems = prepared.problems
-    for problem in problems:
+    target = Target(bucket, str(settings.get("s3_prefix") or ""), region, settings.get("stage"), overrides)
+    cache = os.environ.get("LAMBDAWORKS_CACHE_DIR")
+    return Pipeline(project, target, aws, Path(cache) if cache else None)
+
+
+def prepared_by(run: Pipeline) -> Prepared:
+    """The pipeline's prepared project, its warnings and cfn-lint's findings shown; stops on lint errors."""
+    from lambdaworks.cli.build import spinner
+
+    prepared = run.prepare(task=spinner)
+    for message in prepared.warnings:
+        warn(message)
+    for problem in prepared.problems:
         if problem.level == "error":
             click.secho(f"error: cfn-lint: {problem}", fg="red", err=True)
         else:
             warn(f"cfn-lint: {problem}")
-    if errors(problems):
-        raise fail(f"cfn-lint found {plural(len(errors(problems)), 'error')} in the template; nothing was deployed")
+    run.check(prepared)
     return prepared
 
 
-def upload(ctx: Context, prepared: Prepared) -> None:
-    from lambdaworks.deploy.package import package
-
+def upload(run: Pipeline, prepared: Prepared) -> None:
     def announce(name: str, size: int) -> None:
         click.echo(f"  uploading {name} ({size / 1_048_576:.1f} MB)", err=True)
 
-    with reported():
-        package(prepared, ctx.aws.client("s3"), announce)
-    done = prepared.uploads
-    assert done is not None
+    done = run.upload(prepared, announce)
     click.echo(
         f"Artifacts: {plural(len(done.sent), 'upload')} ({done.bytes_sent / 1_048_576:.1f} MB), "
-        f"{len(done.present)} already in s3://{ctx.bucket()}",
+        f"{len(done.present)} already in s3://{run.target.bucket}",
         err=True,
     )
 
@@ -161,7 +130,7 @@ def upload(ctx: Context, prepared: Prepared) -> None:
 
 
 @click.command("template")
-@project_arguments
+@deploy_command_of("template", project=True)
 @click.option(
     "--format",
     "format_",
@@ -171,16 +140,12 @@ def upload(ctx: Context, prepared: Prepared) -> None:
     help="The SAM template, or the CloudFormation aws-sam-translator makes of it.",
 )
 @click.option("--openapi", type=click.Path(dir_okay=False, path_type=Path), help="Also write each API's OpenAPI here.")
-def template_command(
-    format_: str, openapi: Path | None, project_dir: Path, template: Path | None, **params: Any
-) -> None:
+def template_command(settings: Settings, aws: Aws, format_: str, openapi: Path | None, **params: Any) -> None:
     """Print what `lambdaworks deploy` would deploy for PROJECT_DIR (builds it; uploads nothing)."""
     import yaml
 
-    ctx = Context(params, project_dir)
-    with reported():  # printing needs no AWS: a region only decides certificates and partitions
-        region = ctx.aws.session().region_name or "us-east-1"
-    prepared = prepare(ctx, project_dir, template, ctx.get("s3_bucket"), region)
+    region = aws.session().region_name or "us-east-1"  # a region only decides certificates and partitions here
+    prepared = prepared_by(pipeline(settings, aws, region, settings.get("s3_bucket")))
     if format_ == "sam":
         click.echo(yaml.safe_dump(prepared.sam, sort_keys=False, width=120), nl=False)
     else:
@@ -202,18 +167,19 @@ def template_command(
 
 
 @click.command("package")
-@project_arguments
+@deploy_command_of("package", project=True)
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Where template.yaml and cloudformation.json go.  [default: .lambdaworks/package]",
 )
-def package_command(out: Path | None, project_dir: Path, template: Path | None, **params: Any) -> None:
+def package_command(settings: Settings, aws: Aws, out: Path | None, **params: Any) -> None:
     """Build PROJECT_DIR, upload the zips the bucket lacks, and write the deployable templates."""
-    ctx = Context(params, project_dir)
-    prepared = prepare(ctx, project_dir, template, ctx.bucket(), ctx.region())
-    upload(ctx, prepared)
-    sam_path, cfn_path = prepared.write(out or prepared.project.root / ".lambdaworks" / "package")
+    bucket = required(settings, "s3_bucket", "--s3-bucket")
+    run = pipeline(settings, aws, aws.region_name(), bucket)
+    prepared = prepared_by(run)
+    upload(run, prepared)
+    sam_path, cfn_path = run.write(prepared, out)
     click.echo(f"{sam_path}\n{cfn_path}")
 
 
@@ -221,54 +187,37 @@ def package_command(out: Path | None, project_dir: Path, template: Path | None, 
 
 
 @click.command("deploy")
-@project_arguments
+@deploy_command_of("deploy", project=True)
 @click.option("--stack-name", help="The CloudFormation stack.  [default: samconfig.toml's stack_name]")
 @click.option("--no-confirm", is_flag=True, help="Execute the change set without asking (CI).")
-def deploy_command(no_confirm: bool, project_dir: Path, template: Path | None, **params: Any) -> None:
+def deploy_command(settings: Settings, aws: Aws, no_confirm: bool, **params: Any) -> None:
     """Build, upload and deploy PROJECT_DIR with a CloudFormation change set, then print the outputs."""
     from lambdaworks.deploy.stack import Stack
 
-    ctx = Context(params, project_dir)
-    name = ctx.stack_name()
-    prepared = prepare(ctx, project_dir, template, ctx.bucket(), ctx.region())
-    upload(ctx, prepared)
-    prepared.write(prepared.project.root / ".lambdaworks" / "package")
-    with reported():
-        stack = Stack(ctx.aws.client("cloudformation"), name)
-        change_set = create(ctx, stack, prepared)
-        if change_set is None:
-            click.echo(f"No changes: stack {name} is up to date.")
-        else:
-            show_changes(change_set)
-            if not no_confirm and not confirm(f"Deploy these {plural(len(change_set.changes), 'change')} to {name}?"):
-                stack.cfn.delete_change_set(ChangeSetName=change_set.arn)
-                raise fail("cancelled; the change set was deleted and nothing changed")
-            stack.execute(change_set, show_event)
-            click.secho(f"Stack {name}: {'created' if change_set.kind == 'CREATE' else 'updated'}.", fg="green")
-        print_outputs(stack.outputs())
-
-
-def create(ctx: Context, stack: Stack, prepared: Prepared) -> ChangeSet | None:
-    """The change set for ``prepared``; a template too large for the API goes through the bucket."""
-    import hashlib
-
-    from lambdaworks.deploy.artifacts import key_of
-    from lambdaworks.deploy.stack import MAX_TEMPLATE_BODY
-
-    body = json.dumps(prepared.cloudformation, indent=1, sort_keys=True)
-    if len(body.encode()) <= MAX_TEMPLATE_BODY:
-        return stack.change_set(body, prepared.parameters)
-    s3 = ctx.aws.client("s3")
-    bucket = ctx.bucket()
-    key = key_of(hashlib.sha256(body.encode()).hexdigest(), f"{ctx.get('s3_prefix') or ''}/templates", ".json")
-    s3.put_object(Bucket=bucket, Key=key, Body=body.encode())
-    url = f"{s3.meta.endpoint_url}/{bucket}/{key}"
-    return stack.change_set(body, prepared.parameters, template_url=url)
+    name = required(settings, "stack_name", "--stack-name")
+    bucket = required(settings, "s3_bucket", "--s3-bucket")
+    ask = not no_confirm and settings.from_file("no_confirm", key="confirm_changeset") is not False
+    run = pipeline(settings, aws, aws.region_name(), bucket)
+    prepared = prepared_by(run)
+    upload(run, prepared)
+    run.write(prepared)
+    stack = Stack(aws.client("cloudformation"), name)
+    change_set = run.change_set(stack, prepared)
+    if change_set is None:
+        click.echo(f"No changes: stack {name} is up to date.")
+    else:
+        show_changes(change_set)
+        if ask and not confirm(f"Deploy these {plural(len(change_set.changes), 'change')} to {name}?"):
+            stack.cfn.delete_change_set(ChangeSetName=change_set.arn)
+            raise click.ClickException("cancelled; the change set was deleted and nothing changed")
+        stack.execute(change_set, show_event)
+        click.secho(f"Stack {name}: {'created' if change_set.kind == 'CREATE' else 'updated'}.", fg="green")
+    print_outputs(stack.outputs())
 
 
 def confirm(question: str) -> bool:
     if not sys.stdin.isatty():
-        raise fail("not a terminal, so nothing can be confirmed: pass --no-confirm to deploy from CI")
+        raise UsageProblem("not a terminal, so nothing can be confirmed: pass --no-confirm to deploy from CI")
     return click.confirm(question, default=False)
 
 
@@ -314,14 +263,13 @@ def print_outputs(outputs: dict[str, str]) -> None:
 @click.command("outputs")
 @click.option("--stack-name", help="The CloudFormation stack.  [default: samconfig.toml's stack_name]")
 @click.option("--json", "as_json", is_flag=True, help="Print the outputs as a JSON object.")
-@aws_options
-def outputs_command(as_json: bool, **params: Any) -> None:
+@deploy_command_of("outputs", project=False)
+def outputs_command(settings: Settings, aws: Aws, as_json: bool, **params: Any) -> None:
     """Print a deployed stack's outputs (API URLs, function ARNs)."""
     from lambdaworks.deploy.stack import Stack
 
-    ctx = Context(params)
-    with reported():
-        outputs = Stack(ctx.aws.client("cloudformation"), ctx.stack_name()).outputs()
+    name = required(settings, "stack_name", "--stack-name")
+    outputs = Stack(aws.client("cloudformation"), name).outputs()
     if as_json:
         click.echo(json.dumps(outputs, indent=2, sort_keys=True))
     else:
@@ -331,15 +279,13 @@ def outputs_command(as_json: bool, **params: Any) -> None:
 @click.command("delete")
 @click.option("--stack-name", help="The CloudFormation stack.  [default: samconfig.toml's stack_name]")
 @click.option("--no-confirm", is_flag=True, help="Delete without asking.")
-@aws_options
-def delete_command(no_confirm: bool, **params: Any) -> None:
+@deploy_command_of("delete", project=False)
+def delete_command(settings: Settings, aws: Aws, no_confirm: bool, **params: Any) -> None:
     """Delete a deployed stack and wait until it is gone (the uploaded zips stay in the bucket)."""
     from lambdaworks.deploy.stack import Stack
 
-    ctx = Context(params)
-    name = ctx.stack_name()
+    name = required(settings, "stack_name", "--stack-name")
     if not no_confirm and not confirm(f"Delete stack {name} and everything it created?"):
-        raise fail("cancelled")
-    with reported():
-        deleted = Stack(ctx.aws.client("cloudformation"), name).delete(show_event)
+        raise click.ClickException("cancelled")
+    deleted = Stack(aws.client("cloudformation"), name).delete(show_event)
     click.echo(f"Stack {name}: deleted." if deleted else f"No stack named {name}; nothing to delete.")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
-from click.core import ParameterSource
 
 from lambdaworks.cli.project import LocalProject, local_project
+from lambdaworks.cli.settings import Settings
 from lambdaworks.project import Project
 
 
@@ -91,12 +92,9 @@ def dev_command(
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
 
     settings = local.settings
-    if unset("host") and settings.get("host"):
-        host = str(settings["host"])
-    if unset("port"):
-        port = configured_port(local.tables.get("local_start_api", {}), port, local.config)
-    if unset("invoke_port"):
-        invoke_port = configured_port(local.tables.get("local_start_lambda", {}), invoke_port, local.config)
+    host = str(settings.get("host"))
+    port = port_setting(settings, "port", "local_start_api")
+    invoke_port = port_setting(settings, "invoke_port", "local_start_lambda")
     project = local.project
     notes: list[str] = []
     if from_build is not None:
@@ -146,23 +144,18 @@ def dev_command(
             log_stream.close()
 
 
-def unset(name: str) -> bool:
-    """The command-line option ``name`` was not given (so samconfig.toml may set it)."""
-    source = click.get_current_context().get_parameter_source(name)
-    return source in (None, ParameterSource.DEFAULT, ParameterSource.DEFAULT_MAP)
-
-
-def configured_port(settings: dict[str, Any], default: int, config: Path) -> int:
-    """The ``port`` a samconfig.toml command table sets (SAM's start-api and start-lambda), else ``default``."""
-    value = settings.get("port")
-    if value is None:
-        return default
+def port_setting(settings: Settings, name: str, table: str) -> int:
+    """``--port``/``--invoke-port``, else the ``port`` of samconfig.toml's start-api/start-lambda table."""
+    value = settings.get(name, key="port", table=table)
     try:
         port = int(value)
     except (TypeError, ValueError):
         port = -1
     if not 0 <= port <= 65535:
-        raise click.ClickException(f"{config}: port = {value!r} is not a port number")
+        where = (
+            f"--{name.replace('_', '-')} {value}" if name in settings.given else f"{settings.config}: port = {value!r}"
+        )
+        raise click.ClickException(f"{where} is not a port number")
     return port
 
 
@@ -170,11 +163,11 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
     """``project`` running from its build in ``out`` (``.``: the default output folder), and notes on it."""
     from lambdaworks.build.errors import BuildError
     from lambdaworks.local.packaged import from_build
-    from lambdaworks.local.store import state_dir as state_path
+    from lambdaworks.project import layout
 
-    folder = project.root / ".lambdaworks" / "build" if out == "." else Path(out).resolve()
+    folder = layout.build_dir(project.root) if out == "." else Path(out).resolve()
     try:
-        served, notes = from_build(project, folder, state_path(project.root, state_dir))
+        served, notes = from_build(project, folder, layout.state_dir(project.root, state_dir))
     except BuildError as exc:
         raise click.ClickException(str(exc)) from exc
     return served, [
@@ -202,7 +195,13 @@ def invoke_command(function: str, local: LocalProject, event_file: Any) -> None:
         click.secho(f"warning: {warning}", fg="yellow", err=True)
     if function not in project.functions:
         raise click.ClickException(f"no function {function!r} in the project; it has: {', '.join(project.functions)}")
-    payload = event_file.read() if event_file is not None else b"{}"
+    payload = b"{}"
+    if event_file is not None:
+        payload = event_file.read()
+        try:
+            json.loads(payload)
+        except ValueError as exc:  # the Invoke API refuses it too (InvalidRequestContentException)
+            raise click.BadParameter(f"{event_file.name} is not JSON: {exc}", param_hint="--event") from None
 
     async def run() -> Any:
         invoker = Invoker(project, Logs(sys.stderr))

@@ -7,15 +7,15 @@ import time
 
 
 def run() -> None:
-    """Run the command line; see :mod:`lambdaworks.cli.uptodate` for the no-op build's fast path."""
+    """Run the command line; see :mod:`lambdaworks.build.uptodate` for the no-op build's fast path."""
     started = time.perf_counter()
     args = sys.argv[1:]
     if args[:1] == ["build"]:
-        from lambdaworks.cli import uptodate
+        from lambdaworks.build import uptodate
 
         if uptodate.replay(args, started):
             return
         uptodate.expect(args)
     from lambdaworks.cli.main import main
 
-    main()
+    main(prog_name="lambdaworks")

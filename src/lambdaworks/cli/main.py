@@ -7,10 +7,13 @@ project should cost the build's own milliseconds, not the emulator's import time
 from __future__ import annotations
 
 import importlib
+from collections.abc import Sequence
+from typing import Any
 
 import click
 
 from lambdaworks.__about__ import __version__
+from lambdaworks.cli.errors import EPILOG, debug_option, run_main
 
 #: name -> "module:attribute" of each subcommand.
 COMMANDS = {
@@ -31,7 +34,20 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported by name on first use."""
+    """A group whose subcommands are imported by name on first use, and whose failures end as
+    :mod:`lambdaworks.cli.errors` decides (one line, one exit status) however it is run."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        return run_main(super().main, args, {"prog_name": prog_name, "complete_var": complete_var, **extra})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(COMMANDS)
@@ -46,7 +62,8 @@ class LazyGroup(click.Group):
         return command
 
 
-@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]}, epilog=EPILOG)
 @click.version_option(__version__, "--version", "-V", prog_name="lambdaworks")
+@debug_option
 def main() -> None:
     """Python web apps and functions on AWS Lambda, with a fast local loop."""

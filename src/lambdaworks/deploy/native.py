@@ -46,11 +46,14 @@ class Settings:
     stage: str | None = None
 
 
+DEFAULT_SETTINGS = Settings()
+
+
 def sam_template(
     project: Project,
     build: BuildResult,
     located: dict[str, Location],
-    settings: Settings = Settings(),
+    settings: Settings = DEFAULT_SETTINGS,
     warn: Callable[[str], None] = lambda message: None,
 ) -> dict[str, Any]:
     """The SAM template deploying ``project`` from the artifacts at ``located``."""

@@ -80,7 +80,7 @@ class Stack:
         except ClientError as exc:
             if "does not exist" in str(exc):
                 return None
-            raise DeployError(f"stack {self.name}: {exc}") from None
+            raise  # explained by the caller, with the operation (lambdaworks.deploy.aws)
         return stacks[0] if stacks else None
 
     def status(self) -> str | None:
