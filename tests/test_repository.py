@@ -48,4 +48,3 @@ def test_fixtures_are_json_but_the_one_broken_on_purpose() -> None:
         except json.JSONDecodeError:
             broken.append(path.relative_to(EVENTS).as_posix())
     assert broken == ["aws-lambda-go/dynamodb-event-malformed.2.json"]
-
