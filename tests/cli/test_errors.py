@@ -113,7 +113,11 @@ def test_an_event_file_that_is_not_json_is_refused_before_anything_runs(tmp_path
 def test_usage_errors_are_one_line_with_status_2() -> None:
     unknown = run("dev", "--zzz")
     assert unknown.returncode == 2
-    assert one_line(unknown.stderr) == "Error: No such option '--zzz' (see 'lambdaworks dev --help')"
+    line = one_line(unknown.stderr)  # click's wording of the option differs between releases
+    assert line.startswith("Error: No such option")
+    assert line.endswith("--zzz (see 'lambdaworks dev --help')") or line.endswith(
+        "'--zzz' (see 'lambdaworks dev --help')"
+    )
     nothing = run("no-such-command")
     assert nothing.returncode == 2
     assert one_line(nothing.stderr) == "Error: No such command 'no-such-command' (see 'lambdaworks --help')"

@@ -28,7 +28,7 @@ def _construct(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dic
     return {f"Fn::{tag_suffix}": value}
 
 
-_Loader.add_multi_constructor("!", _construct)
+_Loader.add_multi_constructor("!", _construct)  # type: ignore[no-untyped-call, unused-ignore]  # untyped in older stubs
 
 
 def load_yaml(path: Path) -> Any:
