@@ -33,10 +33,10 @@ def test_json_argument_sets_body_and_content_type() -> None:
 def test_decode_result_follows_http_api_rules_for_bare_results() -> None:
     assert decode_result({"hello": "world"}) == (
         200,
-        [("content-type", "application/json")],
+        [("Content-Type", "application/json")],
         b'{"hello": "world"}',
     )
-    assert decode_result("hi") == (200, [("content-type", "application/json")], b"hi")
+    assert decode_result("hi") == (200, [("Content-Type", "application/json")], b"hi")
 
 
 def test_context_remaining_time_counts_down_with_the_clock() -> None:

@@ -55,7 +55,7 @@ def test_rest_rules_header_case_last_query_value_plus_and_encoded_path() -> None
     assert event["queryStringParameters"] == {"x": "2", "y": "a b"}
     assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"], "y": ["a b"]}
     assert event["requestContext"]["path"] == "/Prod/a%20b/%C3%BC"
-    assert event["pathParameters"] == {"proxy": "a b/ü"}
+    assert event["pathParameters"] == {"proxy": "a%20b/%C3%BC"}  # as the client encoded it (recorded on AWS)
 
 
 def test_http_api_rules_lowercase_commajoin_and_cookies() -> None:

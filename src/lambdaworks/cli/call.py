@@ -16,7 +16,7 @@ from lambdaworks.cli.errors import echo_error
 from lambdaworks.cli.loading import load_target
 from lambdaworks.runtime import Handler, LambdaContext, detect_interface, handler
 from lambdaworks.testing.client import decode_result
-from lambdaworks.testing.events import HTTP_SOURCES, make_http_event
+from lambdaworks.wire.sources import HTTP_SOURCES, make_http_event
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -180,7 +180,8 @@ def call_command(
     if raw or event_file is not None or not isinstance(result, dict) or "statusCode" not in result:
         click.echo(json.dumps(result, indent=2, default=str))
         return
-    status, pairs, body = decode_result(result)
+    accept = next((v for k, v in parse_headers(headers) if k.lower() == "accept"), None)
+    status, pairs, body = decode_result(result, source, accept=accept)  # checked as the gateway checks it
     click.echo(f"HTTP {status}")
     for name, value in pairs:
         click.echo(f"{name}: {value}")

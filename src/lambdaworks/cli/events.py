@@ -8,7 +8,7 @@ from typing import Any
 import click
 
 from lambdaworks.cli.call import http_event, http_event_options
-from lambdaworks.testing.events import HTTP_SOURCES, OTHER_SOURCES, make_event
+from lambdaworks.wire.sources import HTTP_SOURCES, OTHER_SOURCES, make_event
 
 
 @click.group("events")
@@ -48,7 +48,7 @@ def generate_command(
     elif source == "s3":
         event = make_event("s3", bucket=bucket, key=key)
     elif source == "sqs":
-        from lambdaworks.testing.events import sqs_event
+        from lambdaworks.wire.records import sqs_event
 
         event = sqs_event(*bodies)
     else:

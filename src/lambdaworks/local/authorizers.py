@@ -21,7 +21,8 @@ from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.jwt_auth import JwtRejected, JwtVerifier, stringify_claims, token_scopes
 from lambdaworks.local.pool import Throttled
-from lambdaworks.project.model import ACCOUNT, IAM_AUTH, REGION, Api, Authorizer, Project, Route
+from lambdaworks.project.model import IAM_AUTH, Api, Authorizer, Project, Route
+from lambdaworks.wire.common import ACCOUNT, REGION
 
 QUEUE_WAIT = 10.0
 UNAUTHORIZED = b'{"message":"Unauthorized"}'

@@ -14,9 +14,9 @@ import time
 from collections.abc import Callable
 
 from lambdaworks.local.delivery import AsyncDelivery
-from lambdaworks.local.events import schedule_event
 from lambdaworks.project.model import Project, Schedule
 from lambdaworks.project.schedule_expr import UTC, ScheduleExpression
+from lambdaworks.wire.records import schedule_event
 
 RECHECK = 60.0  # seconds: the longest sleep, so a clock jump is noticed
 

@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from lambdaworks.project.model import ACCOUNT, REGION, function_arn
+from lambdaworks.project.model import function_arn
+from lambdaworks.wire.common import ACCOUNT, REGION
 
 STACK = "lambdaworks-local"
 

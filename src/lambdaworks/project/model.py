@@ -11,9 +11,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-#: The region and account the local stack stands in (pseudo parameters, ARNs, events).
-REGION = "us-east-1"
-ACCOUNT = "123456789012"
+from lambdaworks.wire.common import ACCOUNT, REGION  # the local stack's (pseudo parameters, ARNs, events)
 
 #: Defaults AWS applies when a function does not say.
 DEFAULT_TIMEOUT = 3.0
@@ -89,6 +87,23 @@ class AsyncConfig:
     dead_letter: Destination | None = None
 
 
+#: Lambda's bounds on a function's settings (the Lambda quotas page: timeout 900 seconds, memory
+#: 128-10,240 MB, /tmp 512-10,240 MB): field -> (lowest, highest, unit). Both loaders check them here.
+LIMITS: dict[str, tuple[float, float, str]] = {
+    "timeout": (1, 900, "seconds"),
+    "memory_size": (128, 10240, "MB"),
+    "ephemeral_storage": (512, 10240, "MB"),
+}
+
+
+def limit_problem(field_name: str, value: float) -> str | None:
+    """Why ``value`` is not a valid ``field_name`` (a key of LIMITS) on Lambda, or None."""
+    low, high, unit = LIMITS[field_name]
+    if isinstance(value, bool) or not low <= value <= high:
+        return f"{value:g} is outside Lambda's {low:g}-{high:g} {unit}"
+    return None
+
+
 #: The runtimes whose functions the emulator runs: Python, and custom runtimes' ``bootstrap``.
 LOCAL_RUNTIMES = ("python", "provided")
 
@@ -113,6 +128,16 @@ class Function:
     policies: tuple[Any, ...] = ()  # IAM: SAM policy templates, managed policy names/ARNs, policy documents
     environment_source: Mapping[str, str] = field(default_factory=frozen_map)  # native: env before ${} substitution
     package_type: str = "Zip"  # or "Image": a container image, which the emulator cannot run
+    ephemeral_storage: int = 512  # MB of /tmp
+
+    def limit_problems(self) -> list[tuple[str, str]]:
+        """``(field, problem)`` for each setting outside Lambda's limits (see LIMITS)."""
+        found = []
+        for name in LIMITS:
+            problem = limit_problem(name, getattr(self, name))
+            if problem is not None:
+                found.append((name, problem))
+        return found
 
     @property
     def concurrency(self) -> int:
@@ -197,6 +222,7 @@ class Api:
     cors: Cors | None = None
     stage_variables: Mapping[str, str] = field(default_factory=frozen_map)
     domain: Domain | None = None
+    binary_defaulted: bool = False  # ``*/*`` was given because the API fronts a whole app and listed none
 
     @property
     def payload_version(self) -> str:

@@ -7,15 +7,16 @@ assert response.status == 200 and response.json() == [...]
 
 from __future__ import annotations
 
-import base64
 import json as jsonlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from http.cookies import SimpleCookie
 from typing import Any
 
+from lambdaworks.runtime.bootstrap import RuntimeFault, marshal
 from lambdaworks.runtime.context import LambdaContext
 from lambdaworks.runtime.types import find_header
 from lambdaworks.testing.events import BodyIn, HeadersIn, QueryIn, make_http_event
+from lambdaworks.wire import results
 
 
 class ResponseHeaders:
@@ -54,10 +55,12 @@ class ResponseHeaders:
 class LambdaResponse:
     """What a client of API Gateway/ALB would receive for a handler's result."""
 
-    def __init__(self, result: Any, event: dict[str, Any]) -> None:
+    def __init__(self, result: Any, event: dict[str, Any], source: str = "http-v2") -> None:
         self.result = result
         self.event = event
-        self.status, pairs, self.content = decode_result(result)
+        self.status, pairs, self.content = decode_result(
+            result, source, accept=find_header(headers_of(event), "accept")
+        )
         self.headers = ResponseHeaders(pairs)
 
     @property
@@ -79,23 +82,48 @@ class LambdaResponse:
         return f"<LambdaResponse {self.status} {len(self.content)} bytes>"
 
 
-def decode_result(result: Any) -> tuple[int, list[tuple[str, str]], bytes]:
-    """``(status, header pairs, body bytes)`` from a Lambda HTTP result, as the gateway reads it."""
-    if not isinstance(result, dict) or "statusCode" not in result:
-        body = result if isinstance(result, str) else jsonlib.dumps(result)
-        return 200, [("content-type", "application/json")], body.encode("utf-8")
-    pairs: list[tuple[str, str]] = []
-    multi = result.get("multiValueHeaders") or {}
-    for key, values in multi.items():
-        pairs.extend((key, str(v)) for v in values)
-    seen = {k.lower() for k in multi}
-    for key, value in (result.get("headers") or {}).items():
-        if (key.lower() not in seen or key not in multi) and (key, str(value)) not in pairs:
-            pairs.append((key, str(value)))
-    pairs.extend(("set-cookie", c) for c in result.get("cookies") or ())
-    body = result.get("body") or ""
-    raw = base64.b64decode(body) if result.get("isBase64Encoded") else str(body).encode("utf-8")
-    return int(result["statusCode"]), pairs, raw
+#: Each HTTP source name -> the front whose rules read its results.
+FRONTS = {
+    "apigw-v1": results.REST,
+    "rest": results.REST,
+    "http-v1": results.HTTP_V1,
+    "apigw-v2": results.HTTP_V2,
+    "http-v2": results.HTTP_V2,
+    "function-url": results.FUNCTION_URL,
+    "alb": results.ALB,
+    "alb-multi": results.ALB,
+}
+
+
+def decode_result(
+    result: Any, source: str = "http-v2", *, accept: str | None = None, binary_media_types: Iterable[str] = ("*/*",)
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """``(status, header pairs, body bytes)`` a client of ``source`` receives for a handler's result,
+    checked as the gateway checks it (a result it cannot use is its 502).
+
+    The result goes through JSON first, as Lambda's runtime sends it. On a REST API a base64 body
+    is decoded when the request's ``accept`` matches ``binary_media_types`` (every type, unless told).
+    """
+    front = FRONTS[source]
+    try:
+        payload = marshal(result)[0]
+        answer = results.to_response(
+            front,
+            results.parse_payload(payload),
+            accept=accept or "*/*",
+            binary_media_types=binary_media_types,
+            payload=payload,
+        )
+    except (results.MalformedResult, RuntimeFault):
+        answer = results.malformed(front)
+    return answer.status, list(answer.headers), answer.body
+
+
+def headers_of(event: dict[str, Any]) -> list[tuple[str, str]]:
+    """The request headers an HTTP event carries (any front's shape)."""
+    multi = event.get("multiValueHeaders") or {}
+    pairs = [(k, v) for k, vs in multi.items() for v in vs or ()]
+    return pairs or [(k, str(v)) for k, v in (event.get("headers") or {}).items()]
 
 
 class LambdaClient:
@@ -136,7 +164,7 @@ class LambdaClient:
         event = make_http_event(
             self.source, method, path, query=query, headers=header_list, body=body, cookies=cookies, **options
         )
-        return LambdaResponse(self.handler(event, self.context_factory()), event)
+        return LambdaResponse(self.handler(event, self.context_factory()), event, self.source)
 
     def get(self, path: str = "/", **kwargs: Any) -> LambdaResponse:
         return self.request("GET", path, **kwargs)
