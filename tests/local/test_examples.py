@@ -32,8 +32,10 @@ def test_readme_curl_lines(example: tuple[str, LiveEmulator]) -> None:
     _, live = example
     assert get_json(live, "GET", "/hello/world") == (
         200,
-        {"message": "Hello, world!", "url": f"http://127.0.0.1:{live.port}/hello/world"},
+        # the stage is part of the URL the app builds, as behind API Gateway; the emulator serves it too
+        {"message": "Hello, world!", "url": f"http://127.0.0.1:{live.port}/Prod/hello/world"},
     )
+    assert get_json(live, "GET", "/Prod/hello/world")[0] == 200  # and that URL is served
     assert get_json(live, "GET", "/items/1") == (200, {"id": 1, "name": "pen"})
     status, created = get_json(live, "POST", "/items", b'{"name": "cup"}')
     assert (status, created) == (200, {"id": 2, "name": "cup"})

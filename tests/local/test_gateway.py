@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import uuid
 from typing import Any
 
 import pytest
@@ -59,7 +60,7 @@ def test_rest_event_shape(emulator: LiveEmulator) -> None:
     assert event["httpMethod"] == "POST"
     assert event["path"] == "/echo/a%20b/c"
     assert event["resource"] == "/echo/{proxy+}"
-    assert event["pathParameters"] == {"proxy": "a b/c"}
+    assert event["pathParameters"] == {"proxy": "a%20b/c"}  # as the client encoded it (recorded on AWS)
     assert event["queryStringParameters"] == {"x": "2", "y": "a b"}
     assert event["multiValueQueryStringParameters"] == {"x": ["1", "2"], "y": ["a b"]}
     assert event["headers"]["X-Case-Kept"] == "1"
@@ -71,6 +72,24 @@ def test_rest_event_shape(emulator: LiveEmulator) -> None:
     assert event["requestContext"]["requestId"]
     assert event["requestContext"]["identity"]["sourceIp"] == "127.0.0.1"
     assert event["requestContext"]["identity"]["userAgent"] == "curl/8.5.0"  # the client's, as on AWS
+
+
+def test_rest_events_as_recorded_on_aws(emulator: LiveEmulator) -> None:
+    """requestContext.path carries the stage and the client's path; Authorization is spelled so
+    whatever the client's case; {proxy+} keeps the client's encoding and drops a trailing slash
+    while path keeps it; a leading // collapses in path only (all recorded on AWS)."""
+    event = echo_event(
+        emulator, "GET", "/echo/test%2Balias@example.com/", headers=[("authorization", "Bearer t"), ("x-lower", "1")]
+    )
+    assert event["path"] == "/echo/test%2Balias@example.com/"
+    assert event["pathParameters"] == {"proxy": "test%2Balias@example.com"}
+    assert event["requestContext"]["path"] == "/v1/echo/test%2Balias@example.com/"
+    assert event["headers"]["Authorization"] == "Bearer t"
+    assert "authorization" not in event["headers"]
+    assert event["headers"]["x-lower"] == "1"
+    doubled = echo_event(emulator, "GET", "//echo/x")
+    assert doubled["path"] == "/echo/x"
+    assert doubled["requestContext"]["path"] == "/v1//echo/x"
 
 
 def test_http_api_event_shape(emulator: LiveEmulator) -> None:
@@ -109,15 +128,19 @@ def test_binary_request_body_on_rest_api_with_binary_media_types(emulator: LiveE
         ("/results/extra-key", 502, {"message": "Internal server error"}),
         ("/results/bad-multi", 502, {"message": "Internal server error"}),
         ("/results/raise", 502, {"message": "Internal server error"}),
-        ("/v2/results/raise", 502, {"message": "Internal server error"}),
+        # HTTP APIs answer a failed function with 500 {"message":"Internal Server Error"} (recorded on
+        # AWS; https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-troubleshooting-lambda.html)
+        ("/v2/results/raise", 500, {"message": "Internal Server Error"}),
         ("/results/not-utf8", 502, {"message": "Internal server error"}),
         ("/v2/results/bare-json", 200, {"hello": "world"}),
-        ("/v2/results/string", 200, "just a string"),
+        # payload 2.0 infers a response for a result without statusCode; a string is the body as it
+        # is, not JSON-quoted (recorded on AWS; "Lambda function response for format 2.0")
+        ("/v2/results/string", 200, b"just a string"),
     ],
 )
 def test_results_are_validated_like_api_gateway(emulator: LiveEmulator, path: str, status: int, body: Any) -> None:
     got_status, _, data = request(emulator, "GET", path)
-    assert (got_status, json.loads(data)) == (status, body)
+    assert (got_status, data if isinstance(body, bytes) else json.loads(data)) == (status, body)
 
 
 def test_string_status_and_headers_only(emulator: LiveEmulator) -> None:
@@ -137,6 +160,19 @@ def test_missing_routes_answer_like_aws(emulator: LiveEmulator) -> None:
     assert request(emulator, "GET", "/nowhere")[:3:2] == (404, b'{"message":"Not Found"}')
     # a REST path whose method is not routed: REST's answer
     assert request(emulator, "DELETE", "/results/x")[:3:2] == (403, b'{"message":"Missing Authentication Token"}')
+
+
+def test_rest_answers_name_the_request_and_the_403_its_error_type(emulator: LiveEmulator) -> None:
+    """Every REST API answer carries x-amzn-RequestId (the event's requestId when a function ran),
+    and the missing-route 403 its x-amzn-ErrorType (recorded on AWS)."""
+    status, headers, _ = request(emulator, "DELETE", "/results/x")
+    named = {k.lower(): v for k, v in headers}
+    assert status == 403
+    assert named["x-amzn-errortype"] == "MissingAuthenticationTokenException"
+    assert uuid.UUID(named["x-amzn-requestid"]).version == 4
+    status, headers, body = request(emulator, "GET", "/echo/x")
+    event = json.loads(body)["event"]
+    assert dict(headers)["x-amzn-RequestId"] == event["requestContext"]["requestId"]
 
 
 def test_request_over_the_payload_limit(emulator: LiveEmulator) -> None:

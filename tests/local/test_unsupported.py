@@ -1,5 +1,6 @@
 """Functions the emulator cannot run (another language's runtime, a container image) are named once
-at start-up, answer 502 with the reason in the log, and do not stop the rest of the project."""
+at start-up, fail as a function error does (an HTTP API answers 500) with the reason in the log, and
+do not stop the rest of the project."""
 
 from __future__ import annotations
 
@@ -35,9 +36,9 @@ def test_each_unsupported_function_is_one_warning_at_start_up(mixed: LiveEmulato
     warnings = [line for line in mixed.lines if line.startswith("warning:")]
     assert warnings == [
         "warning: NodeFunction: the nodejs20.x runtime is not one lambdaworks runs (python3.x, or provided with a "
-        "bootstrap); it is not run locally (its routes answer 502)",
+        "bootstrap); it is not run locally (a request to it fails as a function error does)",
         "warning: ImageFunction: a container image (PackageType: Image) needs a container runtime; it is not run "
-        "locally (its routes answer 502)",
+        "locally (a request to it fails as a function error does)",
     ]
 
 
@@ -46,13 +47,11 @@ def test_the_rest_of_the_project_serves(mixed: LiveEmulator) -> None:
 
 
 @pytest.mark.parametrize(("path", "function"), [("/node", "NodeFunction"), ("/image", "ImageFunction")])
-def test_a_request_to_an_unsupported_function_answers_502_and_logs_why(
-    mixed: LiveEmulator, path: str, function: str
-) -> None:
+def test_a_request_to_an_unsupported_function_fails_and_logs_why(mixed: LiveEmulator, path: str, function: str) -> None:
     start = len(mixed.lines)
     status, body = get(mixed, path)
-    assert status == 502
-    assert json.loads(body) == {"message": "Internal server error"}
+    assert status == 500  # an HTTP API's answer to a failed function
+    assert json.loads(body) == {"message": "Internal Server Error"}
     line = mixed.wait_for(f"{function} is not run locally:", after=start)
     assert line.startswith(f"[{function}] ")
     assert not any("START RequestId" in seen for seen in mixed.lines[start:])  # nothing was started

@@ -9,12 +9,10 @@ malformed result is a 502 ``{"message": "Internal server error"}``. Unknown rout
 from __future__ import annotations
 
 import asyncio
-import base64
-import json
 from collections.abc import Mapping
 from typing import Any
 
-from lambdaworks.local import cors, events, jsonio
+from lambdaworks.local import cors, jsonio
 from lambdaworks.local.authorizers import Authorization
 from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
@@ -23,26 +21,32 @@ from lambdaworks.local.jwt_auth import JwtVerifier
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
 from lambdaworks.project.model import Api, Project
+from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
-from lambdaworks.runtime.types import find_header
+from lambdaworks.wire import results
+from lambdaworks.wire.http_api import apigw_v2_event, http_v1_event
+from lambdaworks.wire.rest import apigw_v1_event
 
 REST_TIMEOUT = 29.0
 HTTP_TIMEOUT = 30.0
 QUEUE_WAIT = 10.0
-INTERNAL = b'{"message": "Internal server error"}'
-V1_KEYS = {"statusCode", "headers", "multiValueHeaders", "body", "isBase64Encoded", "statusDescription"}
+INTERNAL = results.REST_FAILURE[1]
+MISSING_TOKEN = b'{"message":"Missing Authentication Token"}'
 
 
-def media_matches(content_type: str | None, patterns: tuple[str, ...]) -> bool:
-    """API Gateway binaryMediaTypes matching (``*/*``, ``image/*``; ``~1`` stands for ``/``)."""
-    if not content_type:
-        return False
-    media = content_type.split(";", 1)[0].strip().lower()
-    for raw in patterns:
-        pattern = raw.replace("~1", "/").lower()
-        if pattern in ("*/*", media) or (pattern.endswith("/*") and media.startswith(pattern[:-1])):
-            return True
-    return False
+def routed_path(api: Api, path: str) -> str | None:
+    """The path ``api`` routes, None when the request is not for it. A named stage is the first
+    segment of the API's URLs, as on AWS (``/dev/items`` is ``/items`` of stage ``dev``); a REST
+    API is also served at the root, as sam local serves it (its events carry the stage either way,
+    so the URLs an app builds from them, ``/Prod/...``, are served too)."""
+    if api.stage == "$default":
+        return path
+    prefix = f"/{api.stage}"
+    if path == prefix:
+        return "/"
+    if path.startswith(prefix + "/"):
+        return path[len(prefix) :]
+    return path if api.kind == "rest" else None
 
 
 class Gateway:
@@ -56,7 +60,10 @@ class Gateway:
     def use(self, project: Project) -> None:
         """Serve ``project`` from now on (after a template reload)."""
         self.project = project
-        self.routers = {name: Router([r for r in project.routes if r.api == name]) for name in project.apis}
+        self.routers = {
+            name: Router([r for r in project.routes if r.api == name], rest=api.kind == "rest")
+            for name, api in project.apis.items()
+        }
         self.cors_apis = [api for api in project.apis.values() if api.cors is not None]
         self.authorization.clear()
 
@@ -66,8 +73,11 @@ class Gateway:
             answer = self.preflight(request, found)
             if answer is not None:
                 return answer
-        response = await self.serve(request, found)
-        if self.cors_apis and found is not None and found[0].cors is not None and found[0].kind == "http":
+        request_id = new_request_id()
+        response = await self.serve(request, found, request_id)
+        if found is None or found[0].kind == "rest":  # REST APIs name the request in every answer
+            response.headers.append(("x-amzn-RequestId", request_id))
+        elif self.cors_apis and found[0].cors is not None:
             return cors.http_decorate(found[0].cors, request, response)
         return response
 
@@ -79,22 +89,26 @@ class Gateway:
             assert api.cors is not None
             if api.kind == "http" and cors.is_preflight(request) and (found is None or found[0] is api):
                 return cors.http_preflight(api.cors, request)
-            methods = self.routers[api.name].methods_for(request.path) if api.kind == "rest" else set()
+            methods = (
+                self.routers[api.name].methods_for(routed_path(api, request.path) or request.path)
+                if api.kind == "rest"
+                else set()
+            )
             if methods:  # a path of this REST API: SAM's OPTIONS mock answers
                 return cors.rest_preflight(api.cors, methods)
         return None
 
-    async def serve(self, request: Request, found: tuple[Api, Match] | None) -> Response:
+    async def serve(self, request: Request, found: tuple[Api, Match] | None, request_id: str) -> Response:
         """Route, authorize and invoke: the response of the matched route's integration."""
         if found is None:
             if any(api.kind == "http" for api in self.project.apis.values()) and not any(
-                api.kind == "rest" and self.routers[name].allows_path(request.path)
+                api.kind == "rest" and self.routers[name].allows_path(routed_path(api, request.path) or request.path)
                 for name, api in self.project.apis.items()
             ):
                 return json_response(404, b'{"message":"Not Found"}')
-            return json_response(403, b'{"message":"Missing Authentication Token"}')
+            return json_response(403, MISSING_TOKEN, [("x-amzn-ErrorType", "MissingAuthenticationTokenException")])
         api, match = found
-        event = self.event(request, api, match)
+        event = self.event(request, api, match, request_id)
         if match.route.authorizer is not None:
             verdict = await self.authorization.check(request, api, match.route, event)
             if verdict.response is not None:
@@ -118,19 +132,21 @@ class Gateway:
         except asyncio.TimeoutError:
             return json_response(504, b'{"message": "Endpoint request timed out"}')
         if outcome.failed:
-            return json_response(502, INTERNAL)
-        return self.response(outcome.payload, api, request)
+            return json_response(*(results.REST_FAILURE if api.kind == "rest" else results.HTTP_FAILURE))
+        return self.response(outcome.payload, api, request, match.route.payload_version)
 
     def match(self, request: Request) -> tuple[Api, Match] | None:
         """The most specific route of any API (the first API declared wins a tie)."""
         best: tuple[Api, Match] | None = None
         for name, router in self.routers.items():
-            found = router.match(request.method, request.path)
+            api = self.project.apis[name]
+            path = routed_path(api, request.path)
+            found = router.match(request.method, path) if path is not None else None
             if found is not None and (best is None or found.rank < best[1].rank):
-                best = self.project.apis[name], found
+                best = api, found
         return best
 
-    def event(self, request: Request, api: Api, match: Match) -> dict[str, Any]:
+    def event(self, request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
         content_type = request.header("content-type")
         host = request.header("host") or f"127.0.0.1:{request.local_port}"
         route = match.route
@@ -146,7 +162,7 @@ class Gateway:
         ]
         common: dict[str, Any] = {
             "method": request.method,
-            "path": request.path,
+            "path": routed_path(api, request.path) or request.path,
             "stage": api.stage,
             "path_parameters": match.params or None,
             "query": request.query,
@@ -155,69 +171,31 @@ class Gateway:
             "domain": host,
             "source_ip": request.client[0],
             "stage_variables": api.stage_variables or None,
+            "request_id": request_id,
         }
         if route.payload_version == "1.0":
-            binary = media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
+            binary = results.media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
             resource = route.path if route.path != "$default" else "/{proxy+}"
-            build = events.apigw_v1_event if api.kind == "rest" else events.http_v1_event
-            event = build(binary=binary, resource=resource, **common)
+            build = apigw_v1_event if api.kind == "rest" else http_v1_event
+            event = build(binary=binary, resource=resource, custom_domain=False, **common)
         else:
             binary = bool(request.body) and not is_text_media_type(content_type)
             route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
-            event = events.apigw_v2_event(binary=binary, route_key=route_key, **common)
-            if api.stage != "$default":  # served at the root locally: no stage prefix in the path
-                event["rawPath"] = event["requestContext"]["http"]["path"] = request.path.split("?")[0]
+            event = apigw_v2_event(binary=binary, route_key=route_key, **common)
         return event
 
-    def response(self, payload: bytes, api: Api, request: Request) -> Response:
+    def response(self, payload: bytes, api: Api, request: Request, payload_version: str) -> Response:
+        """The HTTP response for the function's result, checked as API Gateway checks it."""
+        front = results.REST if api.kind == "rest" else results.HTTP_V1 if payload_version == "1.0" else results.HTTP_V2
         try:
-            result = json.loads(payload.decode())  # str: json.loads(bytes) first sniffs the encoding
-        except ValueError:  # not JSON, or not UTF-8
+            result = results.parse_payload(payload)
+            answer = results.to_response(
+                front,
+                result,
+                accept=request.header("accept"),
+                binary_media_types=api.binary_media_types,
+                payload=payload,
+            )
+        except results.MalformedResult:
             return json_response(502, INTERNAL)
-        if api.kind == "http" and (not isinstance(result, dict) or "statusCode" not in result):
-            return json_response(200, payload)  # HTTP API: a bare JSON result is the body
-        if not isinstance(result, dict):
-            return json_response(502, INTERNAL)
-        return self.proxy_response(result, api, request) or json_response(502, INTERNAL)
-
-    def proxy_response(self, result: dict[str, Any], api: Api, request: Request) -> Response | None:
-        """The HTTP response for a proxy-integration result, or None when API Gateway would 502."""
-        if api.kind == "rest" and set(result) - V1_KEYS:
-            return None
-        status = result.get("statusCode", 200)
-        try:
-            status = int(status)
-        except (TypeError, ValueError):
-            return None
-        if not 100 <= status <= 599:
-            return None
-        headers: list[tuple[str, str]] = []
-        single = result.get("headers") or {}
-        multi = result.get("multiValueHeaders") or {}
-        if not isinstance(single, dict) or not isinstance(multi, dict):
-            return None
-        for key, values in multi.items():
-            if not isinstance(values, list):
-                return None
-            headers.extend((key, str(v)) for v in values)
-        for key, value in single.items():
-            if (key, str(value)) not in headers:
-                headers.append((key, str(value)))
-        for cookie in result.get("cookies") or ():
-            headers.append(("Set-Cookie", str(cookie)))
-        body = result.get("body")
-        raw = b"" if body is None else str(body).encode()
-        if result.get("isBase64Encoded"):
-            decode = True
-            if api.kind == "rest":  # only when the client accepts a binary type, or the response is one
-                accept = (request.header("accept") or "").split(",")[0]
-                content_type = find_header(headers, "content-type")
-                decode = media_matches(accept, api.binary_media_types) or media_matches(
-                    content_type, api.binary_media_types
-                )
-            if decode:
-                try:
-                    raw = base64.b64decode(raw)
-                except ValueError:
-                    return None
-        return Response(status, headers, raw)
+        return Response(answer.status, answer.headers, answer.body)

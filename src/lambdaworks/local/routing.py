@@ -41,10 +41,24 @@ def _compile(path: str) -> tuple[re.Pattern[str], tuple[int, ...]]:
     return re.compile(f"^{pattern or '/'}/?$" if pattern else "^/$"), tuple(rank)
 
 
-class Router:
-    """Routes of one API, most specific first."""
+def greedy_of(path: str) -> tuple[str, int] | None:
+    """``(name, segments before it)`` of a route's greedy parameter (``/a/{proxy+}`` -> ``("proxy", 1)``)."""
+    parts = [p for p in path.strip("/").split("/") if p]
+    if parts and parts[-1].startswith("{") and parts[-1].endswith("+}"):
+        return parts[-1][1:-2], len(parts) - 1
+    return None
 
-    def __init__(self, routes: list[Route]) -> None:
+
+class Router:
+    """Routes of one API, most specific first.
+
+    A REST API (``rest=True``) matches a path whose leading ``//`` collapses (``//hardcoded`` is the
+    ``/hardcoded`` resource) and hands a greedy parameter over as the client encoded it, without a
+    trailing slash (both recorded on AWS); an HTTP API's parameters are decoded.
+    """
+
+    def __init__(self, routes: list[Route], rest: bool = False) -> None:
+        self.rest = rest
         compiled = []
         self.default: Route | None = None
         for route in routes:
@@ -57,13 +71,20 @@ class Router:
         self.routes = compiled
 
     def match(self, method: str, raw_path: str) -> Match | None:
+        if self.rest:
+            raw_path = "/" + raw_path.lstrip("/")
         path = unquote(raw_path)
         for rank, regex, route in self.routes:
             if route.method not in (method, "ANY"):
                 continue
             found = regex.match(path)
             if found:
-                return Match(route, dict(found.groupdict()), rank)
+                params = dict(found.groupdict())
+                greedy = greedy_of(route.path) if self.rest else None
+                if greedy is not None:
+                    name, before = greedy
+                    params[name] = raw_path.strip("/").split("/", before)[before].rstrip("/")
+                return Match(route, params, rank)
         if self.default is not None:
             return Match(self.default, {})
         return None
