@@ -26,9 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
-from lambdaworks.project.model import REGION, Function, function_arn
+from lambdaworks.project.model import Function, function_arn
 from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
 from lambdaworks.runtime.context import new_request_id
+from lambdaworks.wire.common import REGION
 
 INIT_TIMEOUT = 10.0
 NEXT = "/2018-06-01/runtime/invocation/next"
@@ -64,6 +65,25 @@ class Outcome:
     @property
     def failed(self) -> bool:
         return self.error_type is not None
+
+
+#: The largest result Lambda returns; a larger one fails the invocation with
+#: Function.ResponseSizeTooLarge, and the Runtime API answers the runtime 413 (both as AWS's Runtime
+#: Interface Emulator states them: aws/aws-lambda-runtime-interface-emulator, rapi handler tests).
+RESPONSE_LIMIT = 6_291_556
+RUNTIME_TOO_LARGE = json.dumps(
+    {
+        "errorMessage": f"Exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
+        "errorType": "RequestEntityTooLarge",
+    },
+    separators=(",", ":"),
+).encode()
+
+
+def too_large(size: int) -> bytes:
+    """The invocation's error for a result of ``size`` bytes over RESPONSE_LIMIT."""
+    message = f"Response payload size ({size} bytes) exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes)."
+    return json.dumps({"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"}).encode()
 
 
 def error_body(request_id: str, error_type: str, message: str) -> bytes:
@@ -246,6 +266,12 @@ class Environment:
             if current is None or current.request_id != request_id or current.future is None:
                 return json_response(400, b'{"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}')
             if action == "response":
+                if len(request.body) > RESPONSE_LIMIT:  # the function fails; the runtime is told why
+                    if not current.future.done():
+                        current.future.set_result(
+                            ("error", too_large(len(request.body)), "Function.ResponseSizeTooLarge")
+                        )
+                    return json_response(413, RUNTIME_TOO_LARGE)
                 if not current.future.done():
                     current.future.set_result(("ok", request.body, ""))
                 return json_response(202, b'{"status": "OK"}')
@@ -393,6 +419,7 @@ class Environment:
             )
 
     def _init_error_body(self, invocation: Invocation) -> bytes:
+        """The invocation's error when init failed: the runtime's report of the import error."""
         try:
             detail = json.loads(self.init_error or b"{}")
         except json.JSONDecodeError:
@@ -401,7 +428,7 @@ class Environment:
             {
                 "errorMessage": detail.get("errorMessage", "Init failed"),
                 "errorType": "Runtime.InitError" if not detail.get("errorType") else detail["errorType"],
-                "requestId": invocation.request_id,
+                "requestId": "",  # init ran before any request: python3.13 on AWS reports "" (recorded)
                 "stackTrace": detail.get("stackTrace", []),
             }
         ).encode()

@@ -15,6 +15,12 @@ from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import function_arn
 
 _PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
+#: Invoke's FunctionName pattern, as AWS's API model states it (botocore's lambda service-2.json,
+#: shape NamespacedFunctionName); a name it does not match is a ValidationException.
+NAME_PATTERN = re.compile(
+    r"(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?"
+    r"(function:)?([a-zA-Z0-9-_\.]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"
+)
 
 
 def aws_error(status: int, error_type: str, message: str, **extra: object) -> Response:
@@ -41,22 +47,34 @@ class InvokeApi:
         match = _PATH.match(request.path)
         if match is None or request.method != "POST":
             return aws_error(404, "UnknownOperationException", f"Unknown operation {request.method} {request.path}")
-        name = function_name(match.group("name"))
+        raw = unquote(match.group("name"))
+        if not NAME_PATTERN.fullmatch(raw):
+            return aws_error(
+                400,
+                "ValidationException",
+                f"1 validation error detected: Value '{raw}' at 'functionName' failed to satisfy constraint: "
+                f"Member must satisfy regular expression pattern: {NAME_PATTERN.pattern}",
+            )
+        name = function_name(raw)
         if name not in self.invoker.project.functions:
-            return aws_error(404, "ResourceNotFoundException", f"Function not found: {function_arn(name)}")
+            return aws_error(404, "ResourceNotFoundException", f"Function not found: {function_arn(name)}:$LATEST")
         kind = request.header("X-Amz-Invocation-Type") or "RequestResponse"
         payload = request.body or b"{}"
         limit = ASYNC_LIMIT if kind == "Event" else SYNC_LIMIT
         if len(payload) > limit:
-            return aws_error(
+            return aws_error(  # the code AWS sends on the wire (botocore models it as RequestTooLargeException)
                 413,
-                "RequestTooLargeException",
+                "RequestEntityTooLargeException",
                 f"Request must be smaller than {limit} bytes for the InvokeFunction operation",
             )
         try:
             json.loads(payload)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            return aws_error(400, "InvalidRequestContentException", f"Could not parse request body into json: {exc}")
+        except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+            return aws_error(
+                400,
+                "InvalidRequestContentException",
+                f"Could not parse request body into json: Could not parse payload into json: {exc}",
+            )
         if kind == "DryRun":
             return Response(204, [("X-Amz-Executed-Version", "$LATEST")])
         if kind == "Event":

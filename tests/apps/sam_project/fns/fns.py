@@ -72,6 +72,8 @@ def results(event: dict[str, Any], context: Any) -> Any:
     }
     if kind == "raise":
         raise ValueError("results were asked to fail")
+    if kind == "huge":  # over Lambda's 6 MB result limit
+        return {"data": "x" * 6_300_000}
     if kind == "not-utf8":
         return b"\x80 not JSON, not even UTF-8"  # the bootstrap sends bytes as they are
     return shapes[kind]
