@@ -268,6 +268,22 @@ def test_conditional_function_is_left_out(tmp_path: Path) -> None:
             "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: nope, Handler: a.b, Runtime: python3.12}}}",
             "CodeUri nope is not a folder",
         ),
+        # Lambda's limits, checked in the model for SAM and native config alike (the Lambda quotas page)
+        (
+            "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"
+            " Timeout: 9000}}}",
+            "resource Fn: Timeout 9000 is outside Lambda's 1-900 seconds",
+        ),
+        (
+            "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"
+            " MemorySize: 64}}}",
+            "resource Fn: MemorySize 64 is outside Lambda's 128-10240 MB",
+        ),
+        (
+            "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"
+            " EphemeralStorage: {Size: 20480}}}}",
+            "resource Fn: EphemeralStorage.Size 20480 is outside Lambda's 512-10240 MB",
+        ),
         ("Resources: {Api: {Type: AWS::Serverless::Api, Properties: {}}}", "StageName is required"),
         (
             "Resources: {Fn: {Type: AWS::Serverless::Function, Properties: {CodeUri: src, Handler: a.b, Runtime: python3.12,"

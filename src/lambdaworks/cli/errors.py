@@ -83,7 +83,8 @@ def expected_status(exc: BaseException) -> int | None:
 
 
 def echo_error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
+    """``Error: message`` on one line (a message spread over lines by a library is joined)."""
+    click.echo(f"Error: {' '.join(message.split())}", err=True)
 
 
 def report(exc: BaseException) -> int:

@@ -18,7 +18,7 @@ from lambdaworks.deploy.artifacts import Location
 from lambdaworks.deploy.layers import layer_id, layer_resource
 from lambdaworks.deploy.native import ALL_BINARY
 from lambdaworks.project.model import Project
-from lambdaworks.project.sam import FUNCTION, IMPLICIT_REST, LAYER, REST_API
+from lambdaworks.project.sam import FUNCTION, LAYER
 from lambdaworks.project.yaml_loader import load_yaml
 
 
@@ -51,43 +51,17 @@ def packaged_template(
         if logical in resources:
             warn(f"the template already has a resource {logical}; the dependency layer {name} replaces it")
         resources[logical] = layer_resource(build, name, located[name])
-    binary_media_types(template, warn)
+    binary_media_types(template, project)
     return template
 
 
-def binary_media_types(template: dict[str, Any], warn: Callable[[str], None]) -> None:
-    """Give ``*/*`` to REST APIs that front a whole app and list no binary types; warn about the rest."""
+def binary_media_types(template: dict[str, Any], project: Project) -> None:
+    """Write the ``*/*`` the project model gave REST APIs that front a whole app (the loader warned)."""
     resources = template["Resources"]
-    globals_api = (template.get("Globals") or {}).get("Api") or {}
-    greedy: dict[str, bool] = {}
-    for resource in resources.values():
-        if resource.get("Type") != FUNCTION:
+    for name, api in sorted(project.apis.items()):
+        if not api.binary_defaulted:
             continue
-        for event in ((resource.get("Properties") or {}).get("Events") or {}).values():
-            if not isinstance(event, dict) or event.get("Type") != "Api":
-                continue
-            props = event.get("Properties") or {}
-            api = props.get("RestApiId", {"Ref": IMPLICIT_REST})
-            name = api.get("Ref") if isinstance(api, dict) else api
-            if isinstance(name, str):
-                path = str(props.get("Path", ""))
-                greedy[name] = greedy.get(name, False) or path.endswith("+}")
-    if globals_api.get("BinaryMediaTypes"):
-        return
-    explicit = {name for name, resource in resources.items() if resource.get("Type") == REST_API}
-    for name, whole_app in sorted(greedy.items()):
-        if name in explicit:
-            props = resources[name].setdefault("Properties", {})
-            if props.get("BinaryMediaTypes"):
-                continue
-        elif name != IMPLICIT_REST:
-            continue
-        if whole_app and (name in explicit or not explicit):  # Globals.Api would change explicit APIs too
-            target = props if name in explicit else template.setdefault("Globals", {}).setdefault("Api", {})
-            target["BinaryMediaTypes"] = [ALL_BINARY]
-            warn(f"{name}: fronts a whole app ({{proxy+}}) and lists no BinaryMediaTypes; deployed with */*")
-        else:
-            warn(
-                f"{name}: no BinaryMediaTypes, so API Gateway returns binary responses (images, fonts) as "
-                "base64 text; add BinaryMediaTypes: ['*~1*'] to the API"
-            )
+        if name in resources:
+            resources[name].setdefault("Properties", {})["BinaryMediaTypes"] = [ALL_BINARY]
+        else:  # the implicit API takes Globals.Api
+            template.setdefault("Globals", {}).setdefault("Api", {})["BinaryMediaTypes"] = [ALL_BINARY]

@@ -66,6 +66,7 @@ from lambdaworks.project.model import (
     function_arn,
     function_name_of,
     integration_timeout,
+    limit_problem,
 )
 from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
@@ -418,10 +419,10 @@ class Config:
             raise self.error(f"{where}.code", f"{code} is not a folder")
         timeout = setting("timeout", (int, float), "seconds (1-900)", DEFAULT_TIMEOUT)
         memory = setting("memory", int, "megabytes (128-10240)", DEFAULT_MEMORY)
-        if not 0 < timeout <= 900:
-            raise self.error(f"{where}.timeout", f"{timeout} is outside Lambda's 1-900 seconds")
-        if not 128 <= memory <= 10240:
-            raise self.error(f"{where}.memory", f"{memory} is outside Lambda's 128-10240 MB")
+        for key, field_name, value in (("timeout", "timeout", timeout), ("memory", "memory_size", memory)):
+            problem = limit_problem(field_name, value)
+            if problem is not None:
+                raise self.error(f"{where}.{key}", problem)
         concurrency = spec.get("concurrency")
         if concurrency is not None:
             self.typed(concurrency, int, f"{where}.concurrency", "a whole number of environments")

@@ -9,6 +9,7 @@ Timeout, MemorySize, Environment, Layers, ReservedConcurrentExecutions, Architec
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -34,9 +35,11 @@ from lambdaworks.project.model import (
 )
 from lambdaworks.project.sam_auth import route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
-from lambdaworks.project.yaml_loader import load_yaml
+from lambdaworks.project.yaml_loader import describe, load_yaml
 
 FUNCTION = "AWS::Serverless::Function"
+#: The template's name of each model field Lambda limits.
+SAM_NAMES = {"timeout": "Timeout", "memory_size": "MemorySize", "ephemeral_storage": "EphemeralStorage.Size"}
 REST_API = "AWS::Serverless::Api"
 HTTP_API = "AWS::Serverless::HttpApi"
 LAYER = "AWS::Serverless::LayerVersion"
@@ -57,6 +60,7 @@ USED = {
     "Events",
     "FunctionName",
     "PackageType",
+    "EphemeralStorage",
     "ImageUri",
     "ImageConfig",
     "EventInvokeConfig",
@@ -79,7 +83,6 @@ HARMLESS = {
     "RuntimeManagementConfig",
     "PropagateTags",
     "AssumeRolePolicyDocument",
-    "EphemeralStorage",
     "SnapStart",
     "FunctionUrlConfig",
     "RolePath",
@@ -118,7 +121,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
     try:
         template = load_yaml(path)
     except Exception as exc:
-        raise TemplateError(f"cannot parse: {exc}", path=path) from exc
+        raise TemplateError(f"cannot parse: {describe(exc)}", path=path) from exc
     if not isinstance(template, dict) or not isinstance(template.get("Resources"), dict):
         raise TemplateError("no Resources section", path=path)
     warnings: list[str] = []
@@ -151,6 +154,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
         function, function_routes = load_function(name, resource, globals_, resources, resolver, root, apis, warnings)
         functions[name] = function
         routes.extend(function_routes)
+    apis = with_binary_defaults(apis, routes, warnings.append)
     return Project(
         root=root,
         source=path,
@@ -165,6 +169,28 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
             if event.kind in ("Schedule", "ScheduleV2")
         ),
     )
+
+
+def with_binary_defaults(apis: dict[str, Api], routes: list[Route], warn: Callable[[str], None]) -> dict[str, Api]:
+    """A REST API that fronts a whole app (``{proxy+}``) and lists no ``BinaryMediaTypes`` gets
+    ``*/*``, so that ``dev`` serves what ``deploy`` deploys (an implicit API only when no explicit
+    REST API exists: SAM's ``Globals.Api`` would change those too); other REST APIs without any are
+    named in a warning, since API Gateway would return their binary responses as base64 text."""
+    explicit_rest = any(api.kind == "rest" and name != IMPLICIT_REST for name, api in apis.items())
+    out = dict(apis)
+    for name, api in apis.items():
+        served = [r for r in routes if r.api == name]
+        if api.kind != "rest" or api.binary_media_types or not served:
+            continue
+        if any(r.path.endswith("+}") for r in served) and (name != IMPLICIT_REST or not explicit_rest):
+            out[name] = dataclasses.replace(api, binary_media_types=("*/*",), binary_defaulted=True)
+            warn(f"{name}: fronts a whole app ({{proxy+}}) and lists no BinaryMediaTypes; served and deployed with */*")
+        else:
+            warn(
+                f"{name}: no BinaryMediaTypes, so API Gateway returns binary responses (images, fonts) as "
+                "base64 text; add BinaryMediaTypes: ['*~1*'] to the API"
+            )
+    return out
 
 
 def parameters(
@@ -321,9 +347,16 @@ def load_function(
         events=tuple(events),
         async_config=async_config(name, props, resources),
         package_type=package_type,
+        ephemeral_storage=int((props.get("EphemeralStorage") or {}).get("Size") or 512),
     )
+    problems = function.limit_problems()
+    if problems:
+        field_name, problem = problems[0]
+        raise TemplateError(f"{SAM_NAMES[field_name]} {problem}", resource=name)
     if function.unsupported:
-        warnings.append(f"{name}: {function.unsupported}; it is not run locally (its routes answer 502)")
+        warnings.append(
+            f"{name}: {function.unsupported}; it is not run locally (a request to it fails as a function error does)"
+        )
     return function, routes
 
 

@@ -35,3 +35,13 @@ def load_yaml(path: Path) -> Any:
     """Parse a template file; JSON templates parse too (JSON is YAML)."""
     with path.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=_Loader)
+
+
+def describe(exc: Exception) -> str:
+    """A YAML error in one line: where, what, and in what (PyYAML spreads it over several)."""
+    mark = getattr(exc, "problem_mark", None)
+    problem = getattr(exc, "problem", None)
+    if mark is None or problem is None:
+        return " ".join(str(exc).split())
+    context = getattr(exc, "context", None)
+    return f"line {mark.line + 1}, column {mark.column + 1}: {problem}" + (f" ({context})" if context else "")
