@@ -3,7 +3,8 @@
 Run by hand (needs the ``bench`` extra):  .venv/bin/python benchmarks/adapter.py [--rounds 15] [--calls 200]
 
 Same Flask (WSGI) and Starlette (ASGI) apps, same events (REST v1, HTTP API v2, ALB, ALB
-multi-value, Function URL; GET json, POST 10 KB json, GET 97 KB png). Contenders are
+multi-value, Function URL; GET json, POST 10 KB json, GET 97 KB png, a response setting two
+cookies). Contenders are
 interleaved round by round so machine noise hits all of them alike; each cell is the median
 over rounds of the mean per-call time, minus the direct app call (the floor: the app called
 with a ready-made environ/scope). Import cost is ``-X importtime``'s cumulative time for the
@@ -72,6 +73,14 @@ def image() -> Any:
     return Response(PNG, content_type="image/png")
 
 
+@flask_app.get("/login")
+def login() -> Any:
+    response = flask_app.make_response({"message": "hello"})
+    response.set_cookie("session", "abc123")
+    response.set_cookie("theme", "dark")
+    return response
+
+
 async def s_hello(req: Request) -> StarletteResponse:
     return JSONResponse({"message": "hello"})
 
@@ -84,8 +93,20 @@ async def s_image(req: Request) -> StarletteResponse:
     return StarletteResponse(PNG, media_type="image/png")
 
 
+async def s_login(req: Request) -> StarletteResponse:
+    response = JSONResponse({"message": "hello"})
+    response.set_cookie("session", "abc123")
+    response.set_cookie("theme", "dark")
+    return response
+
+
 starlette_app = Starlette(
-    routes=[Route("/hello", s_hello), Route("/items", s_items, methods=["POST"]), Route("/image.png", s_image)]
+    routes=[
+        Route("/hello", s_hello),
+        Route("/items", s_items, methods=["POST"]),
+        Route("/image.png", s_image),
+        Route("/login", s_login),
+    ]
 )
 
 HELLO = b'{"message":"hello"}'
@@ -113,6 +134,7 @@ REQUESTS = {
     "GET json": ("GET", "/hello", None, {}),
     "POST 10KB": ("POST", "/items", PAYLOAD, {"Content-Type": "application/json"}),
     "GET 97KB png": ("GET", "/image.png", None, {"Accept": "image/png"}),
+    "GET 2 cookies": ("GET", "/login", None, {}),  # two Set-Cookie headers: each source's own encoding
 }
 HEADERS = {"Accept": "application/json", "Accept-Encoding": "gzip, deflate", "User-Agent": "bench/1.0"}
 

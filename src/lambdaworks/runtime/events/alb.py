@@ -24,10 +24,12 @@ if TYPE_CHECKING:
     from lambdaworks.runtime.types import Event, HttpResponse, Result
 
 
-def case_variants(name: str) -> list[str]:
-    """Distinct spellings of a header name, first the name as given (for repeated Set-Cookie)."""
+def case_variants(name: str, count: int = 128) -> list[str]:
+    """``count`` distinct spellings of a header name (at most 128), first the name as given: one per
+    repeated Set-Cookie, which a single-value ALB response can only carry under different cases."""
     lower = name.lower()
     variants = [name]
+    count = min(count, 128)
     letters = [i for i, c in enumerate(lower) if c.isalpha()]
     for mask in range(1 << len(letters)):
         chars = list(lower)
@@ -37,7 +39,7 @@ def case_variants(name: str) -> list[str]:
         candidate = "".join(chars)
         if candidate not in variants:
             variants.append(candidate)
-        if len(variants) >= 128:
+        if len(variants) >= count:
             break
     return variants
 
@@ -142,6 +144,6 @@ class Alb(HttpSource):
                 lower_seen[lower] = key
                 headers[key] = value
         if cookies:
-            for name, value in zip(case_variants(cookie_name), cookies, strict=False):
+            for name, value in zip(case_variants(cookie_name, len(cookies)), cookies, strict=False):
                 headers[name] = value
         return headers
