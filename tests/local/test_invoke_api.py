@@ -100,6 +100,8 @@ def test_names_and_payloads_are_checked_as_aws_checks_them(lambda_api: Any) -> N
     assert not_utf8.value.response["Error"]["Message"].startswith(
         "Could not parse request body into json: Could not parse payload into json: "
     )
+    with pytest.raises(lambda_api.exceptions.InvalidRequestContentException):  # not an internal error
+        lambda_api.invoke(FunctionName="Echo", Payload=b"[" * 100_000 + b"]" * 100_000)
 
 
 def test_a_result_over_6_mb_is_a_function_error_naming_its_size(lambda_api: Any) -> None:
