@@ -27,7 +27,7 @@ from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
 from lambdaworks.project.model import Function, function_arn
-from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
+from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.wire.common import REGION
 
@@ -48,6 +48,8 @@ class Invocation:
     logs: list[str] = field(default_factory=list)
     started: float = 0.0
     tail: bool = False  # the caller wants the logs (Invoke API LogType=Tail): wait for the pipe to drain
+    output_done: bool = False  # our bootstrap's end-of-output mark has been read
+    output_waiter: asyncio.Future[None] | None = None  # set when the result came before that mark
 
 
 @dataclass
@@ -138,8 +140,20 @@ def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
     )
     if function.packaged:
         env["_LAMBDAWORKS_BOOTSTRAP_PATH"] = bootstrap_path()
+    for name in LOG_VARIABLES:  # the function's LoggingConfig sets them, never the emulator's shell
+        env.pop(name, None)
+    if function.log_format.upper() == "JSON":  # what Lambda sets for LoggingConfig.LogFormat: JSON
+        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
+        if function.log_level:
+            env["AWS_LAMBDA_LOG_LEVEL"] = function.log_level.upper()
     env.update(function.environment)
     return env
+
+
+LOG_VARIABLES = ("AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")
+READ_SIZE = 65536
+MAX_LINE = 256 * 1024  # CloudWatch's largest event
+OUTPUT_WAIT = 1.0  # seconds to wait for the end-of-output mark after the result (a stuck pipe: log on)
 
 
 PEAK_EVERY = 0.25
@@ -340,11 +354,16 @@ class Environment:
             kind, body, error_type = await invocation.future
         finally:
             timer.cancel()
-        if invocation.tail:
-            # The runtime flushed its output before posting the result, but the loop may see the
-            # result first: a few turns let the output reader catch the lines already in the pipe.
+        if kind != "timeout" and not self.function.is_provided and not invocation.output_done:
+            # our bootstrap marks the end of an invocation's output before it posts the result; the
+            # loop may see the result first: the output comes before END, as on Lambda
+            invocation.output_waiter = loop.create_future()
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(invocation.output_waiter, OUTPUT_WAIT)
+        elif invocation.tail:  # another runtime: a few turns let the reader catch what is in the pipe
             for _ in range(3):
                 await asyncio.sleep(0)
+        if invocation.tail:
             self.current = None
         if kind == "timeout":
             await self.kill("timeout")
@@ -384,16 +403,43 @@ class Environment:
     # -- process watching -----------------------------------------------------------------------
 
     async def _read_output(self) -> None:
+        """The function's output, line by line: a line of any length is logged (in pieces of at most
+        MAX_LINE, as CloudWatch splits events) and never stops the reader, so output cannot block
+        the function."""
         assert self.process is not None
-        assert self.process.stdout is not None
+        stdout = self.process.stdout
+        assert stdout is not None
+        pending = b""
         while True:
-            line = await self.process.stdout.readline()
-            if not line:
+            chunk = await stdout.read(READ_SIZE)
+            if not chunk:
+                if pending:
+                    self._line(pending)
                 return
-            text = line.decode("utf-8", "replace")
-            if self.current is not None:
-                self.current.logs.append(text)
-            self.on_output(self.function.name, text.rstrip("\n"))
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for whole in lines:
+                for start in range(0, max(len(whole), 1), MAX_LINE):
+                    self._line(whole[start : start + MAX_LINE])
+            while len(pending) > MAX_LINE:
+                self._line(pending[:MAX_LINE])
+                pending = pending[MAX_LINE:]
+
+    def _line(self, line: bytes) -> None:
+        text = line.decode("utf-8", "replace")
+        current = self.current
+        if text.endswith(OUTPUT_END):  # our bootstrap: everything the invocation printed is in
+            text = text[: -len(OUTPUT_END)]
+            if text:
+                self._line(text.encode())
+            if current is not None:
+                current.output_done = True
+                if current.output_waiter is not None and not current.output_waiter.done():
+                    current.output_waiter.set_result(None)
+            return
+        if current is not None:
+            current.logs.append(text + "\n")
+        self.on_output(self.function.name, text)
 
     async def _watch_exit(self) -> None:
         assert self.process is not None

@@ -66,6 +66,7 @@ class Invoker:
         )
         if outcome.init_duration_ms is not None:
             report += f"\tInit Duration: {outcome.init_duration_ms:.2f} ms"
+        report += "\t"  # AWS's REPORT line ends with a tab after its last field
         self.logs.lines(
             name,
             [

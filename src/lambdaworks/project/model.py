@@ -129,6 +129,8 @@ class Function:
     environment_source: Mapping[str, str] = field(default_factory=frozen_map)  # native: env before ${} substitution
     package_type: str = "Zip"  # or "Image": a container image, which the emulator cannot run
     ephemeral_storage: int = 512  # MB of /tmp
+    log_format: str = "Text"  # LoggingConfig.LogFormat: Text or JSON
+    log_level: str | None = None  # LoggingConfig.ApplicationLogLevel (JSON only)
 
     def limit_problems(self) -> list[tuple[str, str]]:
         """``(field, problem)`` for each setting outside Lambda's limits (see LIMITS)."""

@@ -60,6 +60,7 @@ USED = {
     "Events",
     "FunctionName",
     "PackageType",
+    "LoggingConfig",
     "EphemeralStorage",
     "ImageUri",
     "ImageConfig",
@@ -79,7 +80,6 @@ HARMLESS = {
     "PermissionsBoundary",
     "ProvisionedConcurrencyConfig",
     "Metadata",
-    "LoggingConfig",
     "RuntimeManagementConfig",
     "PropagateTags",
     "AssumeRolePolicyDocument",
@@ -348,7 +348,14 @@ def load_function(
         async_config=async_config(name, props, resources),
         package_type=package_type,
         ephemeral_storage=int((props.get("EphemeralStorage") or {}).get("Size") or 512),
+        log_format=str((props.get("LoggingConfig") or {}).get("LogFormat") or "Text"),
+        log_level=(props.get("LoggingConfig") or {}).get("ApplicationLogLevel"),
     )
+    if function.log_format.upper() == "JSON":
+        warnings.append(
+            f"{name}: LoggingConfig JSON: the function's logging writes JSON lines; START, END and REPORT "
+            "stay text lines locally (JSON platform logs and SystemLogLevel are not emulated)"
+        )
     problems = function.limit_problems()
     if problems:
         field_name, problem = problems[0]

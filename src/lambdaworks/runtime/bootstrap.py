@@ -18,6 +18,8 @@ import sys
 import traceback
 
 from lambdaworks.runtime.context import LambdaContext
+from lambdaworks.runtime.logformat import CURRENT
+from lambdaworks.runtime.logformat import install as install_logging
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -29,6 +31,9 @@ BASE = "/2018-06-01/runtime"
 NEXT = "/invocation/next"
 #: Set by the local emulator: the same Runtime API on a Unix socket (cheaper than loopback TCP).
 SOCKET_VARIABLE = "LAMBDAWORKS_RUNTIME_SOCKET"
+#: Written (locally only) after an invocation's output and before its result: the emulator logs
+#: everything before it ahead of the invocation's END line.
+OUTPUT_END = "\x1flambdaworks:output-end\x1f"
 
 
 #: Python runtimes whose JSON keeps non-ASCII characters as they are (AWS's client does the same).
@@ -277,6 +282,19 @@ def set_trace_id(value: str) -> None:
         environ[TRACE_ID] = value
 
 
+_END = (OUTPUT_END + "\n").encode()
+
+
+def end_output() -> None:
+    """Flush the function's output and mark its end (after anything it wrote, in the same pipe)."""
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a stream the function closed or replaced
+        pass
+    os.write(1, _END)
+
+
 def function_settings() -> dict[str, Any]:
     """The context fields that hold for the life of the environment (read once: each lookup in
     ``os.environ`` encodes and decodes)."""
@@ -304,7 +322,7 @@ def invoke(
     ``settings`` are :func:`function_settings`, read once by the caller.
     """
     _, headers, body = invocation
-    request_id = headers.get("lambda-runtime-aws-request-id", "")
+    request_id = CURRENT[0] = headers.get("lambda-runtime-aws-request-id", "")
     context = LambdaContext(
         **(settings if settings is not None else function_settings()),
         aws_request_id=request_id,
@@ -325,6 +343,8 @@ def invoke(
     except Exception as exc:
         error = error_payload(exc, request_id)
         log_error(error)
+        if pipelined:
+            end_output()
         outcome = client.message(
             "POST",
             f"/invocation/{request_id}/error",
@@ -332,8 +352,8 @@ def invoke(
             {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]},
         )
     else:
-        sys.stdout.flush()
-        sys.stderr.flush()
+        if pipelined:
+            end_output()
         outcome = client.message("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": content_type})
     if pipelined:
         return client.exchange([outcome, client.message("GET", NEXT)])[1]
@@ -361,6 +381,7 @@ def main() -> None:
     task_root = os.environ.get("LAMBDA_TASK_ROOT")
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
+    install_logging(os.environ)  # as Lambda's runtime does before it imports the handler
     hide_bootstrap(os.environ.pop(HIDE, None))
     try:
         handler = load_handler(os.environ["_HANDLER"])

@@ -1,0 +1,78 @@
+"""What a function logs reads as on Lambda: Python's ``logging`` in Lambda's text or JSON format
+(the handler Lambda's Python runtime installs, which awslambdaric writes the same way), every line
+before the invocation's END, and output of any size never blocks the function."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+LOGGING = ROOT / "tests" / "apps" / "logging_project"
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
+
+
+def invoke(function: str, project: Path = LOGGING, event: str = "{}") -> tuple[list[str], str]:
+    result = subprocess.run(
+        [sys.executable, "-m", "lambdaworks.cli", "invoke", function, str(project), "-e", "-"],
+        input=event,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    prefix = f"[{function}] "
+    return [line.removeprefix(prefix) for line in result.stderr.splitlines() if line.startswith(prefix)], result.stdout
+
+
+def test_text_logs_have_lambdas_format_and_come_before_end() -> None:
+    lines, result = invoke("TextLogs")
+    request_id = json.loads(result)["request_id"]
+    assert re.fullmatch(rf"\[WARNING\]\t{STAMP}\t\timported", lines[1])  # init: no request id yet
+    warning = next(line for line in lines if "order o-1 is late" in line)
+    assert re.fullmatch(rf"\[WARNING\]\t{STAMP}\t{request_id}\torder o-1 is late", warning)
+    assert not any("debug detail" in line for line in lines)  # the root logger stays at WARNING
+    end = lines.index(f"END RequestId: {request_id}")
+    assert lines.index(warning) < end
+    assert lines.index("ValueError: bad order") < end  # the exception's traceback too
+    assert lines[-1].startswith(f"REPORT RequestId: {request_id}\tDuration: ")
+    assert lines[-1].endswith(" ms\t")  # AWS's REPORT line ends with a tab
+
+
+def test_logging_config_json_switches_to_json_lines_at_its_level() -> None:
+    lines, result = invoke("JsonLogs")
+    request_id = json.loads(result)["request_id"]
+    records = [json.loads(line) for line in lines if line.startswith("{")]
+    by_message = {record["message"]: record for record in records}
+    assert by_message["debug detail"]["level"] == "DEBUG"  # ApplicationLogLevel: DEBUG
+    late = by_message["order o-1 is late"]
+    assert late["requestId"] == request_id
+    assert (late["level"], late["logger"], late["order"]) == ("WARNING", "orders", "o-1")
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", late["timestamp"])
+    failed = by_message["failed"]
+    assert (failed["errorType"], failed["errorMessage"]) == ("ValueError", "bad order")
+    assert failed["location"].endswith("app.py:handler:13")
+    assert "requestId" not in by_message["imported"] or by_message["imported"]["requestId"] == ""
+
+
+def test_a_line_of_any_length_is_logged_and_never_blocks_the_function(tmp_path: Path) -> None:
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n  Loud:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: loud.handler, CodeUri: ., Timeout: 10}\n"
+    )
+    (tmp_path / "loud.py").write_text(
+        "def handler(event, context):\n"
+        "    print('x' * 5_000_000)\n"  # one 5 MB line: more than the pipe holds
+        "    print('after the long line')\n"
+        "    return 'done'\n"
+    )
+    lines, result = invoke("Loud", tmp_path)
+    assert json.loads(result) == "done"
+    pieces = [line for line in lines if line and set(line) == {"x"}]
+    assert sum(len(piece) for piece in pieces) == 5_000_000
+    assert max(len(piece) for piece in pieces) == 256 * 1024  # CloudWatch's largest event
+    assert lines.index("after the long line") < next(i for i, line in enumerate(lines) if line.startswith("END "))
