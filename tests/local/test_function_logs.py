@@ -10,6 +10,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+from tests.local.conftest import LiveEmulator
+
 ROOT = Path(__file__).resolve().parents[2]
 LOGGING = ROOT / "tests" / "apps" / "logging_project"
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
@@ -76,3 +78,21 @@ def test_a_line_of_any_length_is_logged_and_never_blocks_the_function(tmp_path: 
     assert sum(len(piece) for piece in pieces) == 5_000_000
     assert max(len(piece) for piece in pieces) == 256 * 1024  # CloudWatch's largest event
     assert lines.index("after the long line") < next(i for i, line in enumerate(lines) if line.startswith("END "))
+
+
+def test_the_log_file_names_the_invocation_of_every_line(tmp_path: Path) -> None:
+    log_file = tmp_path / "logs.jsonl"
+    live = LiveEmulator(LOGGING, "--log-file", str(log_file))
+    try:
+        response = live.lambda_client().invoke(FunctionName="TextLogs", Payload=b"{}")
+        request_id = json.loads(response["Payload"].read())["request_id"]
+    finally:
+        live.stop()
+    entries = [json.loads(line) for line in log_file.read_text().splitlines()]
+    mine = [entry for entry in entries if entry.get("request_id") == request_id]
+    messages = [entry["message"] for entry in mine]
+    assert messages[0] == f"START RequestId: {request_id} Version: $LATEST"
+    assert messages[-2:] == [f"END RequestId: {request_id}", messages[-1]]
+    assert messages[-1].startswith(f"REPORT RequestId: {request_id}")
+    assert any("order o-1 is late" in message for message in messages)
+    assert "ValueError: bad order" in messages

@@ -189,7 +189,7 @@ def _expire(future: asyncio.Future[tuple[str, bytes, str]]) -> None:
 class Environment:
     """A warm (or cold) execution environment of one function."""
 
-    def __init__(self, function: Function, on_output: Callable[[str, str], None]) -> None:
+    def __init__(self, function: Function, on_output: Callable[[str, str, str | None], None]) -> None:
         self.function = function
         self.on_output = on_output
         self.process: asyncio.subprocess.Process | None = None
@@ -439,7 +439,7 @@ class Environment:
             return
         if current is not None:
             current.logs.append(text + "\n")
-        self.on_output(self.function.name, text)
+        self.on_output(self.function.name, text, current.request_id if current is not None else None)
 
     async def _watch_exit(self) -> None:
         assert self.process is not None

@@ -34,8 +34,11 @@ class Invoker:
             pool = self.pools[name] = FunctionPool(function, self._output)
         return pool
 
-    def _output(self, function: str, text: str) -> None:
-        self.logs.line(function, text)
+    def _output(self, function: str, text: str, request_id: str | None) -> None:
+        if request_id is None:
+            self.logs.line(function, text)
+        else:  # --log-file's JSON lines name the invocation a line belongs to
+            self.logs.line(function, text, request_id=request_id)
 
     async def invoke(
         self,
@@ -54,7 +57,9 @@ class Invoker:
         function = self.project.functions[name]
         if function.unsupported:
             return self.refuse(name, invocation.request_id, function.unsupported)
-        self.logs.line(name, f"START RequestId: {invocation.request_id} Version: $LATEST")
+        self.logs.line(
+            name, f"START RequestId: {invocation.request_id} Version: $LATEST", request_id=invocation.request_id
+        )
         outcome = await self.pool(name).invoke(invocation, wait)
         if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
             self.logs.line(name, json.loads(outcome.payload)["errorMessage"])
@@ -70,7 +75,7 @@ class Invoker:
         self.logs.lines(
             name,
             [
-                (f"END RequestId: {outcome.request_id}", {}),
+                (f"END RequestId: {outcome.request_id}", {"request_id": outcome.request_id}),
                 (report, {"request_id": outcome.request_id, "duration_ms": round(outcome.duration_ms, 3)}),
             ],
         )

@@ -26,7 +26,7 @@ class Throttled(Exception):
 class FunctionPool:
     """The environments of one function."""
 
-    def __init__(self, function: Function, on_output: Callable[[str, str], None]) -> None:
+    def __init__(self, function: Function, on_output: Callable[[str, str, str | None], None]) -> None:
         self.function = function
         self.on_output = on_output
         self.idle: list[Environment] = []
