@@ -29,6 +29,7 @@ from lambdaworks.local.http import Request, Response, bind, bind_unix, json_resp
 from lambdaworks.project.model import Function, function_arn
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
 from lambdaworks.runtime.context import new_request_id
+from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
 from lambdaworks.wire.common import REGION
 
 INIT_TIMEOUT = 10.0
@@ -214,6 +215,7 @@ class Environment:
         self._ready: asyncio.Future[None] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
         self.asking: asyncio.Task[Any] | None = None  # the runtime's `next`, parked until work comes
+        self.tmp: str | None = None  # the environment's TMPDIR
 
     @property
     def alive(self) -> bool:
@@ -234,6 +236,10 @@ class Environment:
         self.init_started = time.perf_counter()
         env = process_environment(self.function, f"127.0.0.1:{self.port}")
         env.pop(SOCKET_VARIABLE, None)  # never one inherited from the emulator's own environment
+        # its own /tmp (a private folder, removed with the environment), and its code read-only
+        self.tmp = env["TMPDIR"] = tempfile.mkdtemp(prefix=f"lambdaworks-{self.function.name}-tmp-")
+        if not self.function.is_provided:
+            env[READ_ONLY_VARIABLE] = os.pathsep.join(str(p) for p in (self.function.code_uri, *self.function.layers))
         if self.unix_address is not None:
             env[SOCKET_VARIABLE] = self.unix_address
         self.process = await asyncio.create_subprocess_exec(
@@ -514,3 +520,5 @@ class Environment:
             self.unix_server.close()
             if self.unix_address is not None and not self.unix_address.startswith("@"):
                 shutil.rmtree(Path(self.unix_address).parent, ignore_errors=True)
+        if self.tmp is not None:  # the environment's /tmp goes with it, as on Lambda
+            shutil.rmtree(self.tmp, ignore_errors=True)

@@ -20,6 +20,8 @@ import traceback
 from lambdaworks.runtime.context import LambdaContext
 from lambdaworks.runtime.logformat import CURRENT
 from lambdaworks.runtime.logformat import install as install_logging
+from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
+from lambdaworks.runtime.readonly import protect
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -382,6 +384,9 @@ def main() -> None:
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
     install_logging(os.environ)  # as Lambda's runtime does before it imports the handler
+    read_only = os.environ.get(READ_ONLY_VARIABLE)
+    if read_only:  # the emulator's code folder and layers, read-only as /var/task and /opt are
+        protect(read_only.split(os.pathsep))
     hide_bootstrap(os.environ.pop(HIDE, None))
     try:
         handler = load_handler(os.environ["_HANDLER"])

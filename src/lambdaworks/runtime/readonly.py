@@ -1,0 +1,77 @@
+"""The function's code and layers are read-only, as ``/var/task`` and ``/opt`` are on Lambda.
+
+The emulator runs a function from the developer's own folder, where any write would succeed; a
+function that writes there (Flask's tutorial app creates ``instance/`` beside its code) works
+locally and crashes on Lambda. An audit hook makes such a write fail here as it fails there, with
+``OSError: [Errno 30] Read-only file system``, and says on the function's output what to do
+instead. Only the bootstrap installs it, and only when the emulator asks (``LAMBDAWORKS_READ_ONLY``).
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import Any
+
+VARIABLE = "LAMBDAWORKS_READ_ONLY"  # the folders, os.pathsep-separated
+_PYCACHE = os.sep + "__pycache__" + os.sep
+_WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
+#: Audit events that change the file system, and how many of their arguments are paths.
+_CHANGES = {
+    "os.mkdir": 1,
+    "os.remove": 1,
+    "os.rmdir": 1,
+    "os.rename": 2,
+    "os.link": 2,
+    "os.symlink": 2,
+    "os.truncate": 1,
+    "os.chmod": 1,
+    "os.chown": 1,
+    "os.utime": 1,
+    "shutil.rmtree": 1,
+}
+
+
+def protect(folders: Iterable[str]) -> None:
+    """Refuse writes under ``folders`` from now on, for the life of the process."""
+    roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if f)
+    if not roots:
+        return
+
+    def refused(value: Any) -> str | None:
+        if isinstance(value, int) or value is None:
+            return None
+        try:
+            path = os.path.join(os.path.realpath(os.fsdecode(value)), "")
+        except (TypeError, ValueError):
+            return None
+        if _PYCACHE in path:  # Python's own bytecode cache: a local speed-up, not the function's write
+            return None
+        return path if path.startswith(roots) else None
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open":
+            mode, flags = args[1], args[2]
+            writes = any(c in mode for c in "wax+") if isinstance(mode, str) else bool((flags or 0) & _WRITE_FLAGS)
+            paths = args[:1] if writes else ()
+        else:
+            count = _CHANGES.get(event)
+            if count is None:
+                return
+            paths = args[:count]
+        for value in paths:
+            path = refused(value)
+            if path is not None:
+                shown = os.fsdecode(value)
+                sys.stderr.write(
+                    f"lambdaworks: {shown} is in the function's code or a layer, read-only on Lambda "
+                    "(/var/task, /opt): write under /tmp (tempfile.gettempdir()) instead\n"
+                )
+                raise OSError(errno.EROFS, os.strerror(errno.EROFS), shown)
+
+    sys.addaudithook(hook)
