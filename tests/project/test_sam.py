@@ -9,7 +9,7 @@ import pytest
 
 from lambdaworks.project import Api, EventSource, Function, Route, TemplateError, load_project
 from lambdaworks.project.intrinsics import Resolver
-from lambdaworks.project.model import Authorizer, Cors, Schedule
+from lambdaworks.project.model import Authorizer, Cors, FunctionUrl, Schedule
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "sam-app"
@@ -327,3 +327,14 @@ def test_functions_the_emulator_cannot_run_load_with_one_warning_each() -> None:
     }
     assert project.functions["ImageFunction"].package_type == "Image"
     assert [w.split(":")[0] for w in project.warnings] == ["NodeFunction", "ImageFunction"]
+
+
+def test_function_url_config_loads_auth_cors_and_a_warning_for_iam() -> None:
+    project = load_project(ROOT / "tests" / "apps" / "url_project")
+    public, private = project.functions["Public"].url, project.functions["Private"].url
+    assert public == FunctionUrl(
+        auth_type="NONE",
+        cors=Cors(allow_origins=("https://app.example",), allow_methods=("GET", "POST"), max_age=300),
+    )
+    assert private == FunctionUrl(auth_type="AWS_IAM")
+    assert any("Private: its Function URL (AuthType AWS_IAM)" in w for w in project.warnings)

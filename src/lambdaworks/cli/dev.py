@@ -40,6 +40,13 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
+@click.option(
+    "--url-port",
+    type=int,
+    default=3002,
+    show_default=True,
+    help="Port of the first function URL (FunctionUrlConfig); the next ones follow. 0: any free ports.",
+)
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
@@ -77,6 +84,7 @@ def dev_command(
     host: str,
     port: int,
     invoke_port: int,
+    url_port: int,
     log_file: Path | None,
     reload: bool,
     poll: bool,
@@ -115,6 +123,7 @@ def dev_command(
         schedules=schedules,
         jwks=parse_jwks(jwks),
         env_vars=local.env_vars,
+        url_port=url_port,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -129,6 +138,10 @@ def dev_command(
                 f"  {route.method:<7} http://{host}:{gateway_port}{route.path if route.path != '$default' else '/*'}"
                 f"  -> {route.function}"
             )
+        for name, port_of_url in emulator.function_urls.items():
+            url = project.functions[name].url
+            auth = url.auth_type if url is not None else "NONE"
+            click.echo(f"  Function URL of {name}: http://{host}:{port_of_url}/  (AuthType {auth})")
         click.echo(f"API Gateway on http://{host}:{gateway_port}")
         click.echo(f"Lambda Invoke API on http://{host}:{api_port}  (boto3: endpoint_url='http://{host}:{api_port}')")
         click.echo("Ready. Ctrl-C stops.", err=False)

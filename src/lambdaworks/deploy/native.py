@@ -28,9 +28,10 @@ from lambdaworks.deploy.layers import layer_id, layer_resource
 from lambdaworks.deploy.names import logical_id, pascal, unique
 from lambdaworks.project.model import Api, Authorizer, Destination, Domain, Function, Project, Route
 from lambdaworks.runtime.adapter import BASE_PATH_ENV
+from lambdaworks.wire.results import ALL_MEDIA_TYPES_SAM
 
 TRANSFORM = "AWS::Serverless-2016-10-31"
-ALL_BINARY = "*~1*"  # "*/*" as SAM spells a media type ("/" is "~1")
+ALL_BINARY = ALL_MEDIA_TYPES_SAM
 #: Environment names that hold secrets; a literal value there is reported.
 SECRET_NAME = re.compile(r"(PASSWORD|PASSWD|SECRET|TOKEN|PRIVATE_KEY|API_KEY|CREDENTIAL)", re.IGNORECASE)
 SECRET_NAME_OK = re.compile(r"_(NAME|ARN|ID|PATH|URL|TTL|HEADER)$", re.IGNORECASE)

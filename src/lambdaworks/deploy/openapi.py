@@ -12,6 +12,7 @@ from typing import Any
 
 from lambdaworks.deploy.names import logical_id
 from lambdaworks.project.model import IAM_AUTH, Api, Project, Route
+from lambdaworks.wire.results import ALL_MEDIA_TYPES
 
 ANY = "x-amazon-apigateway-any-method"
 
@@ -31,7 +32,7 @@ def openapi(project: Project, api_name: str) -> dict[str, Any]:
         "paths": paths,
     }
     if api.kind == "rest":
-        document["x-amazon-apigateway-binary-media-types"] = list(api.binary_media_types) or ["*/*"]
+        document["x-amazon-apigateway-binary-media-types"] = list(api.binary_media_types) or [ALL_MEDIA_TYPES]
     schemes = security_schemes(api)
     if schemes:
         document["components"] = {"securitySchemes": schemes}

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdaworks.local.delivery import MINUTE, AsyncDelivery
+from lambdaworks.local.function_urls import FunctionUrlFront
 from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
@@ -61,6 +62,7 @@ class EmulatorConfig:
     schedules: bool = True
     jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
     env_vars: Path | None = None  # --env-vars: local variables over the functions' own
+    url_port: int = 3002  # the first function URL's port (the next ones follow; 0: any free ports)
 
 
 class Emulator:
@@ -75,6 +77,7 @@ class Emulator:
         self.gateway = Gateway(project, self.invoker, config.jwks)
         self.scheduler = Scheduler(self.delivery, lambda: self.project)
         self.servers: list[asyncio.Server] = []
+        self.function_urls: dict[str, int] = {}  # function -> the port of its URL
         self.stopped = asyncio.Event()
         self.reloader: Reloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -92,6 +95,7 @@ class Emulator:
             await serve(self.gateway, gateway_sock),
             await serve(InvokeApi(self.invoker, self.delivery), invoke_sock),
         ]
+        await self.serve_function_urls()
         self._tasks.append(asyncio.create_task(self.delivery.run()))
         if self.config.schedules:
             self._tasks.append(asyncio.create_task(self.scheduler.run()))
@@ -99,6 +103,16 @@ class Emulator:
             self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
         return ports
+
+    async def serve_function_urls(self) -> None:
+        """A port for each function with a URL (``FunctionUrlConfig``), from ``--url-port`` on."""
+        named = [name for name, function in self.project.functions.items() if function.url is not None]
+        for index, name in enumerate(named):
+            port = self.config.url_port + index if self.config.url_port else 0
+            sock = _bind(self.config.host, port, "--url-port")
+            front = FunctionUrlFront(name, lambda: self.project, self.invoker)
+            self.servers.append(await serve(front, sock))
+            self.function_urls[name] = sock.getsockname()[1]
 
     async def changed(self, functions: set[str], template: bool) -> None:
         """Apply a code or template change (the reloader calls this)."""

@@ -87,6 +87,15 @@ class AsyncConfig:
     dead_letter: Destination | None = None
 
 
+@dataclass(frozen=True)
+class FunctionUrl:
+    """A function's own URL (``FunctionUrlConfig``): who may call it, and its CORS."""
+
+    auth_type: str = "NONE"  # or AWS_IAM: callers sign with SigV4
+    cors: Cors | None = None
+    invoke_mode: str = "BUFFERED"
+
+
 #: Lambda's bounds on a function's settings (the Lambda quotas page: timeout 900 seconds, memory
 #: 128-10,240 MB, /tmp 512-10,240 MB): field -> (lowest, highest, unit). Both loaders check them here.
 LIMITS: dict[str, tuple[float, float, str]] = {
@@ -131,6 +140,7 @@ class Function:
     ephemeral_storage: int = 512  # MB of /tmp
     log_format: str = "Text"  # LoggingConfig.LogFormat: Text or JSON
     log_level: str | None = None  # LoggingConfig.ApplicationLogLevel (JSON only)
+    url: FunctionUrl | None = None  # FunctionUrlConfig: the function's own HTTPS endpoint
 
     def limit_problems(self) -> list[tuple[str, str]]:
         """``(field, problem)`` for each setting outside Lambda's limits (see LIMITS)."""

@@ -71,10 +71,11 @@ from lambdaworks.project.model import (
 from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.tomlfile import tomllib
+from lambdaworks.wire.results import ALL_MEDIA_TYPES
 
 #: The APIs a function can name without declaring them, as SAM's implicit APIs.
 #: REST APIs take every media type as binary (as deployed), and the adapter decides per response.
-ALL_BINARY = ("*/*",)
+ALL_BINARY = (ALL_MEDIA_TYPES,)
 IMPLICIT_APIS = {
     "rest": Api(name="rest", kind="rest", stage="Prod", binary_media_types=ALL_BINARY),
     "http": Api(name="http", kind="http", stage="$default"),

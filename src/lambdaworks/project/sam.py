@@ -27,15 +27,17 @@ from lambdaworks.project.model import (
     Destination,
     EventSource,
     Function,
+    FunctionUrl,
     Project,
     Route,
     frozen_map,
     function_name_of,
     integration_timeout,
 )
-from lambdaworks.project.sam_auth import route_auth, with_auth_and_cors
+from lambdaworks.project.sam_auth import api_cors, route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.yaml_loader import describe, load_yaml
+from lambdaworks.wire.results import ALL_MEDIA_TYPES, ALL_MEDIA_TYPES_SAM
 
 FUNCTION = "AWS::Serverless::Function"
 #: The template's name of each model field Lambda limits.
@@ -60,6 +62,7 @@ USED = {
     "Events",
     "FunctionName",
     "PackageType",
+    "FunctionUrlConfig",
     "LoggingConfig",
     "EphemeralStorage",
     "ImageUri",
@@ -84,7 +87,6 @@ HARMLESS = {
     "PropagateTags",
     "AssumeRolePolicyDocument",
     "SnapStart",
-    "FunctionUrlConfig",
     "RolePath",
     "CodeSigningConfigArn",
     "AutoPublishCodeSha256",
@@ -171,6 +173,25 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
     )
 
 
+def function_url(name: str, spec: Any, warnings: list[str]) -> FunctionUrl | None:
+    """``FunctionUrlConfig``: its AuthType (NONE or AWS_IAM), Cors (HTTP API's fields) and InvokeMode."""
+    if not isinstance(spec, dict):
+        return None
+    auth = str(spec.get("AuthType") or "NONE").upper()
+    if auth not in ("NONE", "AWS_IAM"):
+        raise TemplateError(f"FunctionUrlConfig.AuthType {auth} is not NONE or AWS_IAM", resource=name)
+    mode = str(spec.get("InvokeMode") or "BUFFERED").upper()
+    if mode == "RESPONSE_STREAM":
+        warnings.append(f"{name}: FunctionUrlConfig InvokeMode RESPONSE_STREAM is served buffered locally")
+    if auth == "AWS_IAM":
+        warnings.append(
+            f"{name}: its Function URL (AuthType AWS_IAM) requires a SigV4 Authorization header locally, "
+            "but does not verify the signature"
+        )
+    cors = api_cors("http", {"CorsConfiguration": spec["Cors"]}) if spec.get("Cors") else None
+    return FunctionUrl(auth_type=auth, cors=cors, invoke_mode=mode)
+
+
 def with_binary_defaults(apis: dict[str, Api], routes: list[Route], warn: Callable[[str], None]) -> dict[str, Api]:
     """A REST API that fronts a whole app (``{proxy+}``) and lists no ``BinaryMediaTypes`` gets
     ``*/*``, so that ``dev`` serves what ``deploy`` deploys (an implicit API only when no explicit
@@ -183,12 +204,12 @@ def with_binary_defaults(apis: dict[str, Api], routes: list[Route], warn: Callab
         if api.kind != "rest" or api.binary_media_types or not served:
             continue
         if any(r.path.endswith("+}") for r in served) and (name != IMPLICIT_REST or not explicit_rest):
-            out[name] = dataclasses.replace(api, binary_media_types=("*/*",), binary_defaulted=True)
+            out[name] = dataclasses.replace(api, binary_media_types=(ALL_MEDIA_TYPES,), binary_defaulted=True)
             warn(f"{name}: fronts a whole app ({{proxy+}}) and lists no BinaryMediaTypes; served and deployed with */*")
         else:
             warn(
                 f"{name}: no BinaryMediaTypes, so API Gateway returns binary responses (images, fonts) as "
-                "base64 text; add BinaryMediaTypes: ['*~1*'] to the API"
+                f"base64 text; add BinaryMediaTypes: ['{ALL_MEDIA_TYPES_SAM}'] to the API"
             )
     return out
 
@@ -350,6 +371,7 @@ def load_function(
         ephemeral_storage=int((props.get("EphemeralStorage") or {}).get("Size") or 512),
         log_format=str((props.get("LoggingConfig") or {}).get("LogFormat") or "Text"),
         log_level=(props.get("LoggingConfig") or {}).get("ApplicationLogLevel"),
+        url=function_url(name, props.get("FunctionUrlConfig"), warnings),
     )
     if function.log_format.upper() == "JSON":
         warnings.append(

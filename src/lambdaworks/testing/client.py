@@ -96,7 +96,11 @@ FRONTS = {
 
 
 def decode_result(
-    result: Any, source: str = "http-v2", *, accept: str | None = None, binary_media_types: Iterable[str] = ("*/*",)
+    result: Any,
+    source: str = "http-v2",
+    *,
+    accept: str | None = None,
+    binary_media_types: Iterable[str] = (results.ALL_MEDIA_TYPES,),
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """``(status, header pairs, body bytes)`` a client of ``source`` receives for a handler's result,
     checked as the gateway checks it (a result it cannot use is its 502).
@@ -110,7 +114,7 @@ def decode_result(
         answer = results.to_response(
             front,
             results.parse_payload(payload),
-            accept=accept or "*/*",
+            accept=accept or results.ALL_MEDIA_TYPES,
             binary_media_types=binary_media_types,
             payload=payload,
         )

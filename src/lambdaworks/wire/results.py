@@ -22,6 +22,11 @@ V1_KEYS = frozenset({"statusCode", "headers", "multiValueHeaders", "body", "isBa
 REST_FAILURE = (502, b'{"message": "Internal server error"}')
 HTTP_FAILURE = (500, b'{"message":"Internal Server Error"}')
 
+#: The binaryMediaTypes entry that makes every response binary-capable, and its SAM spelling
+#: ("/" is "~1" in a SAM/CloudFormation BinaryMediaTypes list): the one value the project uses.
+ALL_MEDIA_TYPES = "*/*"
+ALL_MEDIA_TYPES_SAM = ALL_MEDIA_TYPES.replace("/", "~1")
+
 #: The fronts by the shape of the result they take.
 REST, HTTP_V1, HTTP_V2, FUNCTION_URL, ALB = "rest", "http-v1", "http-v2", "function-url", "alb"
 
@@ -52,7 +57,7 @@ def media_matches(content_type: str | None, patterns: Iterable[str]) -> bool:
     media = content_type.split(";", 1)[0].strip().lower()
     for raw in patterns:
         pattern = raw.replace("~1", "/").lower()
-        if pattern in ("*/*", media) or (pattern.endswith("/*") and media.startswith(pattern[:-1])):
+        if pattern in (ALL_MEDIA_TYPES, media) or (pattern.endswith("/*") and media.startswith(pattern[:-1])):
             return True
     return False
 
