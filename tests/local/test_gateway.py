@@ -106,6 +106,10 @@ def test_http_api_event_shape(emulator: LiveEmulator) -> None:
     assert event["headers"]["x-rep"] == "a,b"
     assert event["requestContext"]["http"]["method"] == "GET"
     assert event["requestContext"]["stage"] == "$default"
+    # HTTP APIs hand the path over decoded (live captures: hotsock/voker pull request 8)
+    spaced = echo_event(emulator, "GET", "/v2/echo/a%20b")
+    assert spaced["rawPath"] == spaced["requestContext"]["http"]["path"] == "/v2/echo/a b"
+    assert spaced["pathParameters"] == {"name": "a b"}
 
 
 def test_rest_multi_value_response_headers_survive(emulator: LiveEmulator) -> None:

@@ -118,7 +118,7 @@ async def asgi(scope, receive, send):
     await send({{"type": "http.response.start", "status": 200, "headers": [(b"content-type", b"image/png")]}})
     await send({{"type": "http.response.body", "body": bytes(range(256))}})
 event = json.load(open({event!r}))
-event["rawPath"] = "/dev/x%20y"; event["requestContext"]["stage"] = "dev"
+event["rawPath"] = "/dev/x y"; event["requestContext"]["stage"] = "dev"  # HTTP APIs send the path decoded
 print(json.dumps([lambdaworks.handler(app)(event, None), lambdaworks.handler(asgi)(event, None)["body"][:12]]))
 """
 

@@ -158,6 +158,22 @@ def quote(text: str) -> str:
     return "".join([_QUOTE_TABLE[b] for b in text.encode("utf-8")])
 
 
+_PATH_BYTES = _UNRESERVED | frozenset(b"/:@!$&'()*+,;=")
+_PATH_TABLE = tuple(chr(b) if b in _PATH_BYTES else f"%{b:02X}" for b in range(256))
+_PATH_CHARS = frozenset(chr(b) for b in _PATH_BYTES)
+
+
+def encode_path(path: str) -> str:
+    """A decoded path percent-encoded as a client would send it (``/a b/100%`` -> ``/a%20b/100%25``).
+
+    HTTP APIs hand functions the request path already decoded (``rawPath``, and ``path`` in payload
+    1.0), unlike REST APIs and Function URLs; encoding it again lets every source be read alike,
+    without decoding twice a path that had ``%25`` in it."""
+    if _PATH_CHARS.issuperset(path):
+        return path
+    return "".join([_PATH_TABLE[b] for b in path.encode("utf-8")])
+
+
 def urlencode_pairs(pairs: Iterable[tuple[str, str]]) -> str:
     """``[("a", "x y"), ("a", "2")]`` -> ``"a=x%20y&a=2"`` (values from decoded maps)."""
     return "&".join([f"{quote(k)}={quote(v)}" for k, v in pairs])

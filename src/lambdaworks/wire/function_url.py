@@ -13,6 +13,6 @@ def function_url_event(method: str = "GET", path: str = "/", **kwargs: Any) -> d
     kwargs.pop("stage", None)
     kwargs.pop("base_path", None)
     domain = kwargs.pop("domain", None) or f"{API_ID}{API_ID}{API_ID[:12]}.lambda-url.{REGION}.on.aws"
-    event = apigw_v2_event(method, path, domain=domain, **kwargs)
+    event = apigw_v2_event(method, path, domain=domain, decode_path=False, **kwargs)  # the path as sent
     event["requestContext"]["apiId"] = domain.split(".", 1)[0]
     return event

@@ -34,6 +34,7 @@ def http_v1_event(method: str = "GET", path: str = "/", *, stage: str = "$defaul
     lower case ("All header names are lowercase", the HTTP API guide's payload format structure)."""
     event = apigw_v1_event(method, path, stage=stage, **kwargs)
     event["version"] = "1.0"
+    event["path"] = unquote(event["path"])  # an HTTP API's paths arrive decoded (see apigw_v2_event)
     if event["multiValueHeaders"]:
         multi: dict[str, list[str]] = {}
         for key, values in event["multiValueHeaders"].items():
@@ -66,8 +67,13 @@ def apigw_v2_event(
     authorizer: Mapping[str, Any] | None = None,
     source_ip: str = SOURCE_IP,
     request_id: str | None = None,
+    decode_path: bool = True,
 ) -> dict[str, Any]:
-    """An HTTP API (payload 2.0) event; a named ``stage`` or a ``base_path`` prefixes ``rawPath``."""
+    """An HTTP API (payload 2.0) event; a named ``stage`` or a ``base_path`` prefixes ``rawPath``.
+
+    An HTTP API hands the path over decoded (``rawPath``: ``/a b`` for ``/a%20b``), as live captures
+    show (hotsock/voker pull request 8, cited by middleapi/standard-server pull request 93); a
+    Function URL keeps it as sent (``decode_path=False``)."""
     path, query = split_path(path, query)
     base_path = normalise_base_path(base_path)
     if route_key is None:  # behind an API mapping the app is usually a greedy proxy route
@@ -93,7 +99,7 @@ def apigw_v2_event(
         query_map[key] = f"{query_map[key]},{value}" if key in query_map else value
     body_text, is_b64 = body_field(body, merged.get("content-type"), binary)
     prefix = base_path or ("" if stage == "$default" else f"/{stage}")
-    raw_path = prefix + path
+    raw_path = prefix + (unquote(path) if decode_path else path)
     request_time, epoch = request_times()
     request_id = request_id or new_request_id()
     event: dict[str, Any] = {

@@ -13,7 +13,7 @@ Gateway merges, so repeated headers such as ``Set-Cookie`` are never lost.
 
 from __future__ import annotations
 
-from lambdaworks.runtime.encoding import body_bytes, urlencode_pairs
+from lambdaworks.runtime.encoding import body_bytes, encode_path, urlencode_pairs
 from lambdaworks.runtime.events.base import (
     HttpSource,
     encode_payload,
@@ -222,11 +222,14 @@ class ApiGatewayV1(HttpSource):
         path = event["path"] or "/"
         if not isinstance(path, str):
             raise TypeError("path must be a string")
+        context_path = request_context.get("path")
+        if event.get("version") == "1.0":  # an HTTP API's payload 1.0: its paths arrive decoded
+            path = encode_path(path)
+            context_path = encode_path(context_path) if isinstance(context_path, str) else context_path
         if options.base_path:
             rest = strip_prefix(path, options.base_path)
             if rest is not None:
                 return options.base_path, rest
-        context_path = request_context.get("path")
         if (
             isinstance(context_path, str)
             and len(context_path) > len(path)

@@ -12,7 +12,7 @@ goes to ``cookies[]`` one entry per cookie.
 
 from __future__ import annotations
 
-from lambdaworks.runtime.encoding import body_bytes
+from lambdaworks.runtime.encoding import body_bytes, encode_path
 from lambdaworks.runtime.events.base import (
     HttpSource,
     encode_payload,
@@ -157,10 +157,12 @@ class ApiGatewayV2(HttpSource):
         return environ
 
     def mount(self, event: Event, request_context: dict[str, Any], options: Options) -> tuple[str, str]:
-        """``(root_path, path)``: split ``rawPath`` into mount point and app path."""
+        """``(root_path, path)``: split ``rawPath`` (decoded by HTTP APIs: encoded again) into mount
+        point and app path."""
         path = event["rawPath"] or "/"
         if not isinstance(path, str):
             raise TypeError("rawPath must be a string")
+        path = encode_path(path)
         if not options.base_path and request_context.get("stage") == "$default" and event.get("routeKey") == "$default":
             return "", path  # the common case: nothing to strip, nothing to detect
         if options.base_path:
