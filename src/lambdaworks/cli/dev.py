@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
-from lambdaworks.cli.project import LocalProject, local_project
+from lambdaworks.cli.project import LocalProject, host_variables_options, local_project
 from lambdaworks.cli.settings import Settings
+from lambdaworks.local.variables import HostVariables
 from lambdaworks.project import Project
 
 
@@ -37,6 +39,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
 
 @click.command("dev")
 @local_project("local_start_lambda", "local_start_api")  # dev is both
+@host_variables_options
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (loopback unless you mean it).")
 @click.option("--port", type=int, default=3000, show_default=True, help="API Gateway port.")
 @click.option("--invoke-port", type=int, default=3001, show_default=True, help="Lambda Invoke API port.")
@@ -85,6 +88,8 @@ def dev_command(
     port: int,
     invoke_port: int,
     url_port: int,
+    pass_env: tuple[str, ...],
+    pass_aws_credentials: bool,
     log_file: Path | None,
     reload: bool,
     poll: bool,
@@ -124,6 +129,7 @@ def dev_command(
         jwks=parse_jwks(jwks),
         env_vars=local.env_vars,
         url_port=url_port,
+        host_variables=HostVariables(pass_env, pass_aws_credentials),
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -142,6 +148,14 @@ def dev_command(
             url = project.functions[name].url
             auth = url.auth_type if url is not None else "NONE"
             click.echo(f"  Function URL of {name}: http://{host}:{port_of_url}/  (AuthType {auth})")
+        click.echo(config.host_variables.describe(os.environ))
+        if host not in ("127.0.0.1", "localhost", "::1"):
+            click.secho(
+                f"warning: listening on {host}: anyone who can reach this machine can run these functions "
+                "(lambdaworks dev is a development server; keep 127.0.0.1 unless you mean it)",
+                fg="yellow",
+                err=True,
+            )
         click.echo(f"API Gateway on http://{host}:{gateway_port}")
         click.echo(f"Lambda Invoke API on http://{host}:{api_port}  (boto3: endpoint_url='http://{host}:{api_port}')")
         click.echo("Ready. Ctrl-C stops.", err=False)
@@ -192,10 +206,13 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.command("invoke")
 @click.argument("function")
 @local_project("local_invoke")
+@host_variables_options
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
-def invoke_command(function: str, local: LocalProject, event_file: Any) -> None:
+def invoke_command(
+    function: str, local: LocalProject, event_file: Any, pass_env: tuple[str, ...], pass_aws_credentials: bool
+) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
     Logs go to stderr; the result (or AWS's error shape) to stdout. Exit status 1 on a function error.
@@ -217,7 +234,7 @@ def invoke_command(function: str, local: LocalProject, event_file: Any) -> None:
             raise click.BadParameter(f"{event_file.name} is not JSON: {exc}", param_hint="--event") from None
 
     async def run() -> Any:
-        invoker = Invoker(project, Logs(sys.stderr))
+        invoker = Invoker(project, Logs(sys.stderr), HostVariables(pass_env, pass_aws_credentials))
         try:
             return await invoker.invoke(function, payload)
         finally:

@@ -35,6 +35,22 @@ def project_options(command: F) -> F:
     )
 
 
+def host_variables_options(command: F) -> F:
+    """``--pass-env NAME`` and ``--pass-aws-credentials``: what of this shell the functions see."""
+    command = click.option(
+        "--pass-aws-credentials",
+        is_flag=True,
+        help="Give the functions this shell's AWS credentials (and HOME, for ~/.aws), to call real AWS.",
+    )(command)
+    return click.option(
+        "--pass-env",
+        multiple=True,
+        metavar="NAME",
+        help="Give the functions this variable of the shell too (repeatable); by default they get only "
+        "Lambda's variables, the template's, and the locale, time zone and proxy settings.",
+    )(command)
+
+
 def env_vars_option(command: F) -> F:
     """``--env-vars FILE``: local environment variables over the template's (SAM's file format)."""
     return click.option(

@@ -26,11 +26,11 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function, function_arn
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
-from lambdaworks.wire.common import REGION
 
 INIT_TIMEOUT = 10.0
 NEXT = "/2018-06-01/runtime/invocation/next"
@@ -93,65 +93,6 @@ def error_body(request_id: str, error_type: str, message: str) -> bytes:
     return json.dumps({"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {message}"}).encode()
 
 
-def process_environment(function: Function, runtime_api: str) -> dict[str, str]:
-    """The variables Lambda sets, over the emulator's own environment, under the function's."""
-    layers = [str(p / "python") for p in function.layers] + [
-        str(p / "python" / "lib" / f"python{sys.version_info.major}.{sys.version_info.minor}" / "site-packages")
-        for p in function.layers
-    ]
-    existing = os.environ.get("PYTHONPATH")
-    if function.packaged:  # a built package runs on what it ships plus what Lambda's runtime has
-        from lambdaworks.local.packaged import bootstrap_path, runtime_path
-
-        python_path = os.pathsep.join([str(function.code_uri), *layers, *runtime_path(), bootstrap_path()])
-    else:
-        python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
-    # Lambda's PATH starts with the runtime's own bin (/var/lang/bin) and ends with /opt/bin (layers):
-    # a custom runtime's `python3` is the emulator's interpreter, a layer's `bin/` tools are found.
-    path = os.pathsep.join(
-        [
-            str(Path(sys.executable).parent),
-            os.environ.get("PATH", os.defpath),
-            *(str(p / "bin") for p in function.layers),
-        ]
-    )
-    stream = time.strftime("%Y/%m/%d") + "/[$LATEST]" + new_request_id().replace("-", "")
-    env = dict(os.environ)
-    env.update(
-        {
-            "AWS_LAMBDA_FUNCTION_NAME": function.name,
-            "AWS_LAMBDA_FUNCTION_VERSION": "$LATEST",
-            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
-            "AWS_LAMBDA_LOG_GROUP_NAME": f"/aws/lambda/{function.name}",
-            "AWS_LAMBDA_LOG_STREAM_NAME": stream,
-            "AWS_LAMBDA_RUNTIME_API": runtime_api,
-            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
-            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.runtime}",
-            "AWS_REGION": env.get("AWS_REGION", REGION),
-            "AWS_DEFAULT_REGION": env.get("AWS_DEFAULT_REGION", REGION),
-            "LAMBDA_TASK_ROOT": str(function.code_uri),
-            "LAMBDA_RUNTIME_DIR": str(Path(sys.executable).parent),
-            "_HANDLER": function.handler,
-            "PYTHONPATH": python_path,
-            "PATH": path,
-            "PYTHONUNBUFFERED": "1",
-            "AWS_SAM_LOCAL": "true",  # what `sam local` sets: code that checks it behaves the same here
-            "LAMBDAWORKS_LOCAL": "1",
-        }
-    )
-    if function.packaged:
-        env["_LAMBDAWORKS_BOOTSTRAP_PATH"] = bootstrap_path()
-    for name in LOG_VARIABLES:  # the function's LoggingConfig sets them, never the emulator's shell
-        env.pop(name, None)
-    if function.log_format.upper() == "JSON":  # what Lambda sets for LoggingConfig.LogFormat: JSON
-        env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
-        if function.log_level:
-            env["AWS_LAMBDA_LOG_LEVEL"] = function.log_level.upper()
-    env.update(function.environment)
-    return env
-
-
-LOG_VARIABLES = ("AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")
 READ_SIZE = 65536
 MAX_LINE = 256 * 1024  # CloudWatch's largest event
 OUTPUT_WAIT = 1.0  # seconds to wait for the end-of-output mark after the result (a stuck pipe: log on)
@@ -190,7 +131,13 @@ def _expire(future: asyncio.Future[tuple[str, bytes, str]]) -> None:
 class Environment:
     """A warm (or cold) execution environment of one function."""
 
-    def __init__(self, function: Function, on_output: Callable[[str, str, str | None], None]) -> None:
+    def __init__(
+        self,
+        function: Function,
+        on_output: Callable[[str, str, str | None], None],
+        host: HostVariables = DEFAULT_HOST,
+    ) -> None:
+        self.host = host
         self.function = function
         self.on_output = on_output
         self.process: asyncio.subprocess.Process | None = None
@@ -234,7 +181,7 @@ class Environment:
             isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
             argv = [sys.executable, *isolated, "-m", "lambdaworks.runtime.bootstrap"]
         self.init_started = time.perf_counter()
-        env = process_environment(self.function, f"127.0.0.1:{self.port}")
+        env = process_environment(self.function, f"127.0.0.1:{self.port}", self.host)
         env.pop(SOCKET_VARIABLE, None)  # never one inherited from the emulator's own environment
         # its own /tmp (a private folder, removed with the environment), and its code read-only
         self.tmp = env["TMPDIR"] = tempfile.mkdtemp(prefix=f"lambdaworks-{self.function.name}-tmp-")

@@ -14,6 +14,8 @@ from lambdaworks.local.invoker import ASYNC_LIMIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import function_arn
 
+#: AWS's answer to a client context it cannot use (recorded on AWS).
+CLIENT_CONTEXT_ERROR = "Client context must be a valid Base64-encoded JSON object."
 _PATH = re.compile(r"^/2015-03-31/functions/(?P<name>[^/]+)/invocations/?$")
 #: Invoke's FunctionName pattern, as AWS's API model states it (botocore's lambda service-2.json,
 #: shape NamespacedFunctionName); a name it does not match is a ValidationException.
@@ -84,7 +86,11 @@ class InvokeApi:
             return aws_error(400, "InvalidParameterValueException", f"Unsupported invocation type {kind}")
         tail = (request.header("X-Amz-Log-Type") or "").lower() == "tail"
         try:
-            outcome = await self.invoker.invoke(name, payload, client_context=self._client_context(request), tail=tail)
+            client_context = self._client_context(request)
+        except ValueError:  # refused before anything runs, as AWS refuses it
+            return aws_error(400, "InvalidRequestContentException", CLIENT_CONTEXT_ERROR)
+        try:
+            outcome = await self.invoker.invoke(name, payload, client_context=client_context, tail=tail)
         except Throttled:
             return aws_error(
                 429,
@@ -103,10 +109,11 @@ class InvokeApi:
 
     @staticmethod
     def _client_context(request: Request) -> str | None:
+        """The decoded ``X-Amz-Client-Context``; ValueError unless it is base64 of a JSON object."""
         raw = request.header("X-Amz-Client-Context")
         if not raw:
             return None
-        try:
-            return base64.b64decode(raw).decode()
-        except ValueError:
-            return None
+        text = base64.b64decode(raw, validate=True).decode()
+        if not isinstance(json.loads(text), dict):
+            raise ValueError("not a JSON object")
+        return text

@@ -9,6 +9,7 @@ import math
 from lambdaworks.local.environment import Invocation, Outcome, error_body
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Project
 
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
@@ -21,8 +22,9 @@ UNSUPPORTED = "LocalEmulator.Unsupported"
 class Invoker:
     """The entry point the gateway and the Invoke API share."""
 
-    def __init__(self, project: Project, logs: Logs | None = None) -> None:
+    def __init__(self, project: Project, logs: Logs | None = None, host: HostVariables = DEFAULT_HOST) -> None:
         self.logs = logs or Logs()
+        self.host = host  # which of the shell's variables reach the functions
         self.pools: dict[str, FunctionPool] = {}
         self.project = project
         self.background: set[asyncio.Task[Outcome]] = set()
@@ -31,7 +33,7 @@ class Invoker:
         pool = self.pools.get(name)
         if pool is None:
             function = self.project.functions[name]
-            pool = self.pools[name] = FunctionPool(function, self._output)
+            pool = self.pools[name] = FunctionPool(function, self._output, self.host)
         return pool
 
     def _output(self, function: str, text: str, request_id: str | None) -> None:

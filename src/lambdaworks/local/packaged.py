@@ -9,6 +9,7 @@ environment when installed). A dependency the build left out fails here as it wo
 
 from __future__ import annotations
 
+import atexit
 import dataclasses
 import hashlib
 import importlib.util
@@ -84,15 +85,25 @@ def from_build(project: Project, out: Path, state_dir: Path) -> tuple[Project, l
     return dataclasses.replace(project, functions=functions), warnings
 
 
+@cache
+def private_folder() -> Path:
+    """A folder only this user can use, made by this process (``mkdtemp``: mode 0700, a fresh name)
+    and removed at exit. A name in the shared temporary folder that anyone can compute could be
+    planted by another local user, and its code would run inside the functions as this one."""
+    folder = Path(tempfile.mkdtemp(prefix="lambdaworks-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
 def link_folder(kind: str, links: dict[str, Path]) -> str:
-    """A folder of symlinks ``name -> target`` (in the temp folder, named by its content, made once)."""
+    """A folder of symlinks ``name -> target`` (in :func:`private_folder`, named by its content, made once)."""
 
     def fill(staging: Path) -> None:
         for name, target in links.items():
             (staging / name).symlink_to(target, target_is_directory=target.is_dir())
 
     digest = hashlib.sha256(repr(sorted(links.items())).encode()).hexdigest()[:12]
-    return str(made_once(Path(tempfile.gettempdir()) / f"lambdaworks-{kind}-{digest}", fill))
+    return str(made_once(private_folder() / f"{kind}-{digest}", fill))
 
 
 def forget_others(root: Path, keep: set[Path]) -> None:

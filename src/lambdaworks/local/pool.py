@@ -11,6 +11,7 @@ import asyncio
 from collections.abc import Callable
 
 from lambdaworks.local.environment import Environment, Invocation, Outcome
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Function
 
 
@@ -26,9 +27,15 @@ class Throttled(Exception):
 class FunctionPool:
     """The environments of one function."""
 
-    def __init__(self, function: Function, on_output: Callable[[str, str, str | None], None]) -> None:
+    def __init__(
+        self,
+        function: Function,
+        on_output: Callable[[str, str, str | None], None],
+        host: HostVariables = DEFAULT_HOST,
+    ) -> None:
         self.function = function
         self.on_output = on_output
+        self.host = host
         self.idle: list[Environment] = []
         self.busy: set[Environment] = set()
         self.freed = asyncio.Condition()
@@ -50,7 +57,7 @@ class FunctionPool:
                     return env
                 await env.kill()
             if self.size < self.function.concurrency:
-                env = Environment(self.function, self.on_output)
+                env = Environment(self.function, self.on_output, self.host)
                 self.busy.add(env)
                 try:
                     await env.start()
@@ -101,7 +108,7 @@ class FunctionPool:
         for env in idle:
             await env.kill("retired")
         if prewarm and had_any and self.size < self.function.concurrency:
-            env = Environment(self.function, self.on_output)
+            env = Environment(self.function, self.on_output, self.host)
             await env.start()
             self.idle.append(env)
 

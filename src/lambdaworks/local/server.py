@@ -20,6 +20,7 @@ from lambdaworks.local.logs import Logs
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.store import Store
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
 
@@ -63,6 +64,7 @@ class EmulatorConfig:
     jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
     env_vars: Path | None = None  # --env-vars: local variables over the functions' own
     url_port: int = 3002  # the first function URL's port (the next ones follow; 0: any free ports)
+    host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
 
 
 class Emulator:
@@ -71,7 +73,7 @@ class Emulator:
     def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
         self.project = project
-        self.invoker = Invoker(project, logs)
+        self.invoker = Invoker(project, logs, config.host_variables)
         self.store = Store(layout.state_dir(project.root, config.state_dir))
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker, config.jwks)
