@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 
 from tests.local.conftest import LiveEmulator
@@ -81,3 +82,32 @@ def test_garbage_gets_a_400_and_the_connection_closes(emulator: LiveEmulator) ->
             data += chunk
     assert data.startswith(b"HTTP/1.1 400 Bad Request\r\n")
     assert b"Connection: close" in data
+
+
+def test_a_client_that_half_closes_after_its_request_is_answered(emulator: LiveEmulator) -> None:
+    """``shutdown(SHUT_WR)`` after a complete request (as ``nc -N`` does): answered, then closed."""
+    with connect(emulator) as sock:
+        sock.sendall(b"GET /v2/echo/half HTTP/1.1\r\nHost: x\r\n\r\nGET /nowhere HTTP/1.1\r\nHost: x\r\n\r\n")
+        sock.shutdown(socket.SHUT_WR)
+        received = bytearray()
+        while chunk := sock.recv(65536):
+            received += chunk
+    assert received.count(b"HTTP/1.1 ") == 2
+    assert b'"rawPath": "/v2/echo/half"' in received
+    assert b"HTTP/1.1 404 Not Found" in received
+
+
+def test_an_oversized_request_line_or_header_block_is_refused_as_it_arrives(emulator: LiveEmulator) -> None:
+    """414 for a request line, 431 for headers, past 64 KB; the connection closes, nothing is kept."""
+    for request, status in (
+        (b"GET /" + b"a" * 200_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n", b"414"),
+        (b"GET / HTTP/1.1\r\nHost: x\r\n" + b"X-Big: " + b"b" * 200_000 + b"\r\n\r\n", b"431"),
+    ):
+        with connect(emulator) as sock:
+            with contextlib.suppress(BrokenPipeError, ConnectionResetError):  # refused before all was sent
+                sock.sendall(request)
+            received = bytearray()
+            with contextlib.suppress(ConnectionResetError):
+                while chunk := sock.recv(65536):
+                    received += chunk
+        assert received.startswith(b"HTTP/1.1 " + status), received[:80]

@@ -103,6 +103,8 @@ class _Connection(asyncio.Protocol):
         self.worker: asyncio.Task[None] | None = None
         self.outbox: list[bytes] = []
         self.closing = False
+        self.ended = False  # the client half-closed: answer what it sent, then close
+        self.refusal = (400, b'{"message": "Bad Request"}')  # what a request the parser refused gets
         self._reset()
 
     def _reset(self) -> None:
@@ -141,6 +143,20 @@ class _Connection(asyncio.Protocol):
         # else: answers given at once wait for the one in progress and leave with it, in one write
         # (a pipelining runtime client's "202 for the result" and "here is the next event")
 
+    def eof_received(self) -> bool:
+        """The client sent everything it will (``shutdown(SHUT_WR)``, ``nc -N``): keep the connection
+        open to answer, then close it (True keeps the transport open for writing)."""
+        self.ended = True
+        if self.worker is None and not self.pending:
+            self._flush()
+            self._close_if_done()
+        return True
+
+    def _close_if_done(self) -> None:
+        if self.ended and self.worker is None and not self.pending and self.transport is not None:
+            self.closing = True
+            self.transport.close()
+
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True
         self.pending.clear()  # a handler already running finishes; its answer has nowhere to go
@@ -153,10 +169,14 @@ class _Connection(asyncio.Protocol):
     def on_url(self, url: bytes) -> None:
         self.url += url
         self.head_size += len(url)
+        if self.head_size > MAX_HEAD:  # refused as the bytes arrive, never buffered whole
+            self.refusal = (414, b'{"message": "URI Too Long"}')
+            raise httptools.HttpParserError("request line too long")
 
     def on_header(self, name: bytes, value: bytes) -> None:
         self.head_size += len(name) + len(value)
         if self.head_size > MAX_HEAD:
+            self.refusal = (431, b'{"message": "Request Header Fields Too Large"}')
             raise httptools.HttpParserError("headers too large")
         self.headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
@@ -197,6 +217,7 @@ class _Connection(asyncio.Protocol):
             return
         self.pending.append((answer, keep_alive, head))
         self.worker = self.loop.create_task(self._answer())
+        self.worker.add_done_callback(lambda _: self._close_if_done())
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -241,7 +262,8 @@ class _Connection(asyncio.Protocol):
     def _fail(self) -> None:
         self.closing = True
         if self.transport is not None:
-            self.transport.write(encode_response(json_response(400, b'{"message": "Bad Request"}'), keep_alive=False))
+            status, body = self.refusal
+            self.transport.write(encode_response(json_response(status, body), keep_alive=False))
             self.transport.close()
 
 
