@@ -104,6 +104,18 @@ class LiveEmulator:
         return self.process.returncode
 
 
+def emulator_for(project: Path, *extra: str) -> Any:
+    """A module-scoped fixture serving ``project`` (with ``extra`` flags) for a test module's tests."""
+
+    @pytest.fixture(scope="module")
+    def live() -> Iterator[LiveEmulator]:
+        emulator = LiveEmulator(project, *extra)
+        yield emulator
+        emulator.stop()
+
+    return live
+
+
 @pytest.fixture(scope="module")
 def emulator() -> Iterator[LiveEmulator]:
     live = LiveEmulator(PROJECT)

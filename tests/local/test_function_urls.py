@@ -12,25 +12,19 @@ import json
 import re
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
 from botocore.auth import SigV4Auth
 from botocore.awsrequest import AWSRequest
 from botocore.credentials import Credentials
 
-from tests.local.conftest import LiveEmulator
+from tests.local.conftest import LiveEmulator, emulator_for
 
 URLS = Path(__file__).resolve().parents[1] / "apps" / "url_project"
 
 
-@pytest.fixture(scope="module")
-def live() -> Iterator[LiveEmulator]:
-    emulator = LiveEmulator(URLS, "--url-port", "0")
-    yield emulator
-    emulator.stop()
+live = emulator_for(URLS, "--url-port", "0")
 
 
 def url_of(live: LiveEmulator, function: str) -> str:

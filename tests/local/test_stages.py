@@ -7,22 +7,15 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-
-from tests.local.conftest import LiveEmulator
+from tests.local.conftest import LiveEmulator, emulator_for
 
 STAGED = Path(__file__).resolve().parents[1] / "apps" / "staged_project"
 
 
-@pytest.fixture(scope="module")
-def staged() -> Iterator[LiveEmulator]:
-    live = LiveEmulator(STAGED)
-    yield live
-    live.stop()
+staged = emulator_for(STAGED)
 
 
 def get(emulator: LiveEmulator, path: str, headers: dict[str, str] | None = None) -> tuple[int, Any]:

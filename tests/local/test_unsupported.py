@@ -7,21 +7,16 @@ from __future__ import annotations
 import json
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.local.conftest import LiveEmulator
+from tests.local.conftest import LiveEmulator, emulator_for
 
 MIXED = Path(__file__).resolve().parents[1] / "apps" / "mixed_project"
 
 
-@pytest.fixture(scope="module")
-def mixed() -> Iterator[LiveEmulator]:
-    live = LiveEmulator(MIXED)
-    yield live
-    live.stop()
+mixed = emulator_for(MIXED)
 
 
 def get(emulator: LiveEmulator, path: str) -> tuple[int, bytes]:
