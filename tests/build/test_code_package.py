@@ -121,3 +121,91 @@ def test_compile_ships_bytecode_for_the_target(tmp_path: Path) -> None:
     result = build(other, "--compile", check=False)
     assert result.returncode == 1
     assert "--compile writes bytecode for this Python (3.11)" in result.stderr
+
+
+def test_what_never_belongs_in_a_function_is_left_out_and_listed(tmp_path: Path) -> None:
+    """Credentials, key stores, shell history, tool state, node packages, tests, coverage, local
+    databases and core dumps stay out; a PGP key's armour is caught by content too."""
+    root = write_project(
+        tmp_path,
+        None,
+        files={
+            "src/.ssh/config": "Host *\n",
+            "src/.docker/config.json": '{"auths": {}}',
+            "src/.kube/config": "apiVersion: v1\n",
+            "src/.npmrc": "//registry.npmjs.org/:_authToken=x\n",
+            "src/credentials.csv": "User,Access key ID\n",
+            "src/terraform.tfstate": "{}",
+            "src/secrets.json": "{}",
+            "src/keystore.jks": "jks",
+            "src/keys.txt": "-----BEGIN PGP PRIVATE KEY BLOCK-----\nlQOYBF\n-----END PGP PRIVATE KEY BLOCK-----\n",
+            "src/putty.ppk": "PuTTY-User-Key-File-2",
+            "src/.bash_history": "export TOKEN=x\n",
+            "src/local.sqlite3": "SQLite format 3",
+            "src/core": "ELF core",
+            "src/node_modules/left-pad/index.js": "module.exports = 1\n",
+            "src/tests/test_app.py": "def test(): pass\n",
+            "src/.coverage": "coverage",
+            "src/pkg/__init__.py": "",
+        },
+    )
+    result = build(root)
+    assert names(artifact(root, "ApiFunction")) == ["app.py", "pkg/__init__.py"]
+    left_out = dict(
+        line.strip().split(": ", 1) for line in result.stdout.split("Left out:\n", 1)[1].split("\n\n")[0].splitlines()
+    )
+    expected = {
+        "credentials": ["src/.docker/", "src/.kube/", "src/.npmrc", "src/.ssh/", "and 1 more"],  # credentials.csv
+        "secrets": ["src/secrets.json"],
+        "terraform state": ["src/terraform.tfstate"],
+        "key store": ["src/keystore.jks"],
+        "private key": ["src/keys.txt"],
+        "PuTTY key": ["src/putty.ppk"],
+        "shell history": ["src/.bash_history"],
+        "local database": ["src/local.sqlite3"],
+        "core dump": ["src/core"],
+        "node packages": ["src/node_modules/"],
+        "tests": ["src/tests/"],
+        "coverage data": ["src/.coverage"],
+    }
+    for reason, paths in expected.items():
+        assert all(path in left_out[reason] for path in paths), (reason, left_out.get(reason))
+
+
+def test_links_leaving_the_code_folder_are_not_followed_and_loops_are_not_walked(tmp_path: Path) -> None:
+    root = write_project(tmp_path, None, files={"src/pkg/util.py": "VALUE = 1\n", "outside/secret.txt": "x\n"})
+    (root / "src" / "escape").symlink_to(root / "outside", target_is_directory=True)
+    (root / "src" / "pkg" / "again").symlink_to(root / "src", target_is_directory=True)  # a loop
+    result = build(root)
+    assert names(artifact(root, "ApiFunction")) == ["app.py", "pkg/util.py"]
+    assert "link out of the code folder: src/escape" in result.stdout
+    assert "link loop: src/pkg/again" in result.stdout
+    assert "outside" not in " ".join(names(artifact(root, "ApiFunction")))
+
+
+def test_lambdaignore_brings_back_what_the_defaults_leave_out(tmp_path: Path) -> None:
+    root = write_project(
+        tmp_path,
+        None,
+        files={"src/.lambdaignore": "!geo.db\n!tests/\n", "src/geo.db": "data", "src/tests/fixture.py": "X = 1\n"},
+    )
+    build(root)
+    assert names(artifact(root, "ApiFunction")) == ["app.py", "geo.db", "tests/fixture.py"]
+
+
+def test_shipped_files_are_scanned_for_credentials(tmp_path: Path) -> None:
+    """AKIAIOSFODNN7EXAMPLE is the example access key id of AWS's documentation."""
+    root = write_project(
+        tmp_path,
+        None,
+        files={"src/config.py": 'AWS_KEY = "AKIAIOSFODNN7EXAMPLE"\nTOKEN = "ghp_' + "a1B2" * 9 + '"\n'},
+    )
+    warned = build(root)
+    assert (
+        "warning: src/config.py holds what looks like an AWS access key id and a GitHub token: move it to a "
+        "parameter or secret" in warned.stderr
+    )
+    strict = build(root, "--strict", check=False)
+    assert strict.returncode == 1
+    assert strict.stderr.strip().splitlines()[-1].startswith("Error: src/config.py holds what looks like")
+    assert "Traceback" not in strict.stderr

@@ -56,6 +56,7 @@ class Options:
     compile: bool = False
     force: bool = False
     cache_dir: Path | None = None  # installed dependencies and bytecode; default .lambdaworks/cache
+    strict: bool = False  # what looks like a credential in a shipped file is an error, not a warning
 
     @property
     def deps(self) -> DepsOptions:
@@ -125,6 +126,7 @@ class Builder:
                 self.warnings.append(f"{name}: a container image (PackageType: Image) is not built by lambdaworks")
                 continue
             functions[name] = self.function(function)
+        self.check_secrets()
         for stale in set(self.state.artifacts) - set(self.artifacts):
             (self.out / stale).unlink(missing_ok=True)
         self.state.save(self.collector.cache, self.artifacts)
@@ -138,6 +140,17 @@ class Builder:
         )
         write_manifest(result)
         return result
+
+    def check_secrets(self) -> None:
+        """Name each shipped file holding what looks like a credential (BuildError with ``strict``)."""
+        found = [
+            f"{relative(path, self.project.root)} holds what looks like {' and '.join(kinds)}: move it to a "
+            "parameter or secret (SSM, Secrets Manager), or leave the file out with .lambdaignore"
+            for path, kinds in sorted(self.collector.secrets.items())
+        ]
+        if found and self.options.strict:
+            raise BuildError(f"{found[0]} (--strict; {len(found)} file(s) in all)")
+        self.warnings.extend(found)
 
     # -- one function ----------------------------------------------------------------------------
 

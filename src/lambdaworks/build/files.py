@@ -34,6 +34,11 @@ SKIP_DIRS = {
     ".hg": "version control",
     ".svn": "version control",
     ".aws": "credentials",
+    ".ssh": "credentials",
+    ".docker": "credentials",
+    ".kube": "credentials",
+    ".gnupg": "key store",
+    ".terraform": "terraform state",
     layout.FOLDER: "lambdaworks state",
     ".aws-sam": "SAM build output",
     ".venv": "virtualenv",
@@ -45,6 +50,10 @@ SKIP_DIRS = {
     ".nox": "tool cache",
     ".idea": "editor settings",
     ".vscode": "editor settings",
+    "node_modules": "node packages",
+    "tests": "tests",
+    "test": "tests",
+    "htmlcov": "coverage data",
 }
 
 #: File-name patterns never shipped, with the reason reported.
@@ -63,12 +72,42 @@ SKIP_FILES = (
     ("id_ed25519*", "SSH key"),
     (".netrc", "credentials"),
     (".pypirc", "credentials"),
+    (".npmrc", "credentials"),
     (".git-credentials", "credentials"),
+    ("*credentials*.csv", "credentials"),
+    ("secrets.json", "secrets"),
+    ("secrets.y*ml", "secrets"),
+    ("*.tfstate", "terraform state"),
+    ("*.tfstate.*", "terraform state"),
+    ("*.jks", "key store"),
+    ("*.keystore", "key store"),
+    ("secring.*", "key store"),
+    ("*.ppk", "PuTTY key"),
+    ("*_history", "shell history"),
+    (".*_history", "shell history"),
+    ("*.sqlite", "local database"),
+    ("*.sqlite3", "local database"),
+    ("*.db", "local database"),
+    (".coverage", "coverage data"),
+    (".coverage.*", "coverage data"),
+    ("core", "core dump"),
+    ("core.[0-9]*", "core dump"),
     (".DS_Store", "editor litter"),
     (IGNORE_FILE, "build settings"),
 )
 
-PRIVATE_KEY = b"PRIVATE KEY-----"
+#: A private key's armour (PEM, OpenSSH, PGP's "PRIVATE KEY BLOCK"), wherever it hides.
+PRIVATE_KEY = re.compile(rb"-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----")
+#: Credentials that look like themselves in a shipped file (AWS key ids, common tokens): named as
+#: warnings by the build, an error with ``--strict``. The file still ships: a pattern can be wrong.
+SECRETS = (
+    ("an AWS access key id", re.compile(rb"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a GitHub token", re.compile(rb"\b(?:gh[pousr]_[A-Za-z0-9]{36}|github_pat_[A-Za-z0-9_]{60,})\b")),
+    ("a Slack token", re.compile(rb"\bxox[abprs]-[A-Za-z0-9-]{10,}")),
+    ("an OpenAI key", re.compile(rb"\bsk-(?:proj-)?[A-Za-z0-9_-]{32,}")),
+    ("a Google API key", re.compile(rb"\bAIza[0-9A-Za-z_-]{35}\b")),
+    ("a Stripe secret key", re.compile(rb"\b[rs]k_live_[0-9A-Za-z]{24,}")),
+)
 IMPORTS_LAMBDAWORKS = re.compile(rb"^[ \t]*(?:from|import)[ \t]+lambdaworks\b", re.MULTILINE)
 
 
@@ -102,6 +141,17 @@ class Ignore:
                 spec = pathspec.GitIgnoreSpec.from_lines(file.read_text().splitlines())
                 self.specs.append((file.parent, spec))
 
+    def brings_back(self, path: Path, is_dir: bool) -> bool:
+        """A negated pattern (``!tests/``) names the path: ship it though the defaults leave it out."""
+        for base, spec in self.specs:
+            try:
+                relative = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            if spec.check_file(relative + "/" if is_dir else relative).include is False:
+                return True
+        return False
+
     def matches(self, path: Path, is_dir: bool) -> bool:
         for base, spec in self.specs:
             try:
@@ -132,6 +182,7 @@ class Collector:
         self.cache: dict[str, list[Any]] = {}
         self.read = 0  # files whose content was hashed (not found in the cache)
         self.importers: set[Path] = set()
+        self.secrets: dict[Path, list[str]] = {}  # shipped files that hold what looks like a credential
 
     def collect(self, root: Path, prefix: str, ignore: Ignore) -> tuple[list[Hashed], list[Excluded]]:
         """Every shipped file under ``root`` (named ``prefix`` + relative path) and what was left out."""
@@ -155,8 +206,15 @@ class Collector:
         digest = self.digest(path, st)
         return [Hashed(Entry(name, path, st.st_size, bool(st.st_mode & stat.S_IXUSR)), digest)] if digest else []
 
-    def walk(self, folder: Path, ignore: Ignore) -> Iterator[tuple[Path, os.stat_result, str | None]]:
-        """Files under ``folder`` with None, or a left-out file or folder with its reason."""
+    def walk(
+        self, folder: Path, ignore: Ignore, root: Path | None = None, seen: frozenset[Path] = frozenset()
+    ) -> Iterator[tuple[Path, os.stat_result, str | None]]:
+        """Files under ``folder`` with None, or a left-out file or folder with its reason.
+
+        A link is followed only to a place inside the code folder (``root``); one that leaves it is
+        left out, and a link back to a folder being walked (a loop) is not walked again."""
+        root = root or folder.resolve()
+        seen = seen | {folder.resolve()}
         with os.scandir(folder) as it:
             children = sorted(it, key=lambda e: e.name)
         for child in children:
@@ -166,38 +224,58 @@ class Collector:
             except OSError:
                 yield path, child.stat(follow_symlinks=False), "broken link"
                 continue
+            if child.is_symlink():
+                target = path.resolve()
+                if not target.is_relative_to(root):
+                    yield path, child.stat(follow_symlinks=False), "link out of the code folder"
+                    continue
+                if target in seen:
+                    yield path, child.stat(follow_symlinks=False), "link loop"
+                    continue
             if stat.S_ISDIR(st.st_mode):
-                reason = SKIP_DIRS.get(child.name)
-                if reason is None and path.resolve() in self.skip:
-                    reason = "build output"
-                elif reason is None and (path / "pyvenv.cfg").is_file():
-                    reason = "virtualenv"
-                elif reason is None and ignore.matches(path, True):
-                    reason = IGNORE_FILE
+                reason = self.dir_reason(child.name, path, ignore)
                 if reason:
                     yield path, st, reason
                 else:
-                    yield from self.walk(path, ignore)
+                    yield from self.walk(path, ignore, root, seen)
             elif stat.S_ISREG(st.st_mode):
-                reason = skip_reason(child.name) or (IGNORE_FILE if ignore.matches(path, False) else None)
-                yield path, st, reason
+                reason = skip_reason(child.name)
+                if reason and ignore.brings_back(path, False):
+                    reason = None
+                yield path, st, reason or (IGNORE_FILE if ignore.matches(path, False) else None)
+
+    def dir_reason(self, name: str, path: Path, ignore: Ignore) -> str | None:
+        """Why a folder is left out (None: walk it)."""
+        reason = SKIP_DIRS.get(name)
+        if reason is not None and ignore.brings_back(path, True):
+            reason = None
+        if reason is None and path.resolve() in self.skip:
+            reason = "build output"
+        elif reason is None and (path / "pyvenv.cfg").is_file():
+            reason = "virtualenv"
+        elif reason is None and ignore.matches(path, True):
+            reason = IGNORE_FILE
+        return reason
 
     def digest(self, path: Path, st: os.stat_result) -> str | None:
         """The file's sha256 (from the cache when size and mtime match), or None when it holds a private key."""
         key = str(path)
         sys.audit(BUILD_INPUT, key)
         cached = self.old.get(key)
-        if cached and len(cached) == 4 and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
+        if cached and len(cached) == 5 and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
             entry = cached
         else:
             self.read += 1
             data = path.read_bytes()
-            digest = "" if PRIVATE_KEY in data else hashlib.sha256(data).hexdigest()
+            digest = "" if PRIVATE_KEY.search(data) else hashlib.sha256(data).hexdigest()
             imports = path.suffix == ".py" and IMPORTS_LAMBDAWORKS.search(data) is not None
-            entry = [st.st_size, st.st_mtime_ns, digest, imports]
+            found = [kind for kind, pattern in SECRETS if pattern.search(data)]
+            entry = [st.st_size, st.st_mtime_ns, digest, imports, found]
         self.cache[key] = entry
         if entry[3]:
             self.importers.add(path)
+        if entry[4] and entry[2]:
+            self.secrets[path] = list(entry[4])
         return str(entry[2]) or None
 
 

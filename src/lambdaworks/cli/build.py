@@ -59,6 +59,7 @@ def plural(count: int, noun: str) -> str:
 @click.option("--source-builds", is_flag=True, help="Build dependencies that have no wheel for the target from source.")
 @click.option("--compile", "compile_", is_flag=True, help="Ship bytecode (the build's Python must be the target's).")
 @click.option("--force", is_flag=True, help="Rebuild everything, cached dependencies included.")
+@click.option("--strict", is_flag=True, help="Fail when a shipped file holds what looks like a credential.")
 @click.option(
     "--cache-dir",
     type=click.Path(file_okay=False, path_type=Path),
@@ -78,6 +79,7 @@ def build_command(
     source_builds: bool,
     compile_: bool,
     force: bool,
+    strict: bool,
     cache_dir: Path | None,
 ) -> None:
     """Build the functions of PROJECT_DIR into deterministic zips: code packages and dependency layers.
@@ -96,7 +98,7 @@ def build_command(
     warnings = [f"warning: {warning}" for warning in project.warnings]
     for line in warnings:
         click.secho(line, fg="yellow", err=True)
-    options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force, cache_dir)
+    options = Options(out, python, arch, layer, include_boto3, source_builds, compile_, force, cache_dir, strict)
     try:
         result = build(project, options, task=spinner)
     except BuildError as exc:
