@@ -117,3 +117,18 @@ def test_link_folders_live_in_a_private_folder_this_process_made() -> None:
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert folder.stat().st_uid == os.getuid()
     assert Path(bootstrap_path()).parent == folder
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_CHILD_SUBREAPER is Linux's")
+def test_a_daemon_a_function_leaves_behind_ends_with_the_emulator() -> None:
+    live = LiveEmulator(ROOT / "tests" / "apps" / "forking_project")
+    try:
+        response = live.lambda_client().invoke(FunctionName="Forker", Payload=b"{}")
+        daemon = json.loads(response["Payload"].read())["daemon"]
+        assert Path(f"/proc/{daemon}").exists()
+    finally:
+        assert live.stop() == 0
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and Path(f"/proc/{daemon}").exists():
+        time.sleep(0.05)
+    assert not Path(f"/proc/{daemon}").exists()

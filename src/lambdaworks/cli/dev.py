@@ -130,6 +130,7 @@ def dev_command(
         env_vars=local.env_vars,
         url_port=url_port,
         host_variables=HostVariables(pass_env, pass_aws_credentials),
+        adopt_orphans=True,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 

@@ -17,6 +17,7 @@ from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.logs import Logs
+from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.store import Store
@@ -65,6 +66,7 @@ class EmulatorConfig:
     env_vars: Path | None = None  # --env-vars: local variables over the functions' own
     url_port: int = 3002  # the first function URL's port (the next ones follow; 0: any free ports)
     host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
+    adopt_orphans: bool = False  # end what functions leave behind at stop (dev's own process only)
 
 
 class Emulator:
@@ -80,6 +82,8 @@ class Emulator:
         self.scheduler = Scheduler(self.delivery, lambda: self.project)
         self.servers: list[asyncio.Server] = []
         self.function_urls: dict[str, int] = {}  # function -> the port of its URL
+        # orphaned descendants of the functions become ours to end (only where this process is dev's own)
+        self.adopting = config.adopt_orphans and adopt_orphans()
         self.stopped = asyncio.Event()
         self.reloader: Reloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
@@ -163,3 +167,5 @@ class Emulator:
         await self.delivery.close()
         await self.invoker.close()
         self.store.close()
+        if self.adopting:  # what functions started and left behind goes with the emulator
+            end_adopted()
