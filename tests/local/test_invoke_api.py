@@ -165,6 +165,10 @@ def test_memory_over_the_limit_is_killed(lambda_api: Any) -> None:
     assert body["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
     _, again = invoke(lambda_api, "Hungry", {"mb": 8})
     assert again["pid"] != small["pid"]
+    # held by a child process: the whole environment counts, and the whole environment goes
+    response, body = invoke(lambda_api, "Hungry", {"child_mb": 300})
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorMessage"].endswith("Error: Runtime exited with error: signal: killed")
 
 
 def test_init_error(lambda_api: Any) -> None:

@@ -111,6 +111,33 @@ def resident_mb(pid: int) -> int:
         return 0
 
 
+def descendants(pid: int) -> list[int]:
+    """The processes under ``pid`` (``/proc/PID/task/TID/children``; [] where unavailable)."""
+    found: list[int] = []
+    stack = [pid]
+    while stack:
+        parent = stack.pop()
+        try:
+            tasks = os.listdir(f"/proc/{parent}/task")
+        except OSError:
+            continue
+        for task in tasks:
+            try:
+                with open(f"/proc/{parent}/task/{task}/children", "rb") as file:
+                    kids = [int(k) for k in file.read().split()]
+            except (OSError, ValueError):
+                continue
+            found.extend(kids)
+            stack.extend(kids)
+    return found
+
+
+def tree_resident_mb(pid: int) -> int:
+    """The resident memory of ``pid`` and every process under it, in MB: ``MemorySize`` covers the
+    whole environment, as on Lambda, not only its first process."""
+    return resident_mb(pid) + sum(resident_mb(child) for child in descendants(pid))
+
+
 def peak_mb(pid: int) -> int:
     """The most memory the process has held, in MB (VmHWM; Lambda's "Max Memory Used")."""
     try:
@@ -439,10 +466,12 @@ class Environment:
             if not self.running.is_set():  # frozen between invocations, as on Lambda: nothing to watch
                 await self.running.wait()
                 continue
-            current = resident_mb(self.process.pid)
+            current = tree_resident_mb(self.process.pid)
             self.peak_mb = max(self.peak_mb, current)
             if current > limit:
                 self.killed_for = "memory"
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)  # the whole environment, children too
                 with contextlib.suppress(ProcessLookupError):
                     self.process.kill()
                 return

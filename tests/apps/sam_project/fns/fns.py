@@ -94,7 +94,15 @@ def crashy(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {"pid": os.getpid()}
 
 
+HOG = "import sys, time\nhog = bytearray(int(sys.argv[1]) * 1024 * 1024)\nfor i in range(0, len(hog), 4096):\n    hog[i] = 1\ntime.sleep(5)\n"
+
+
 def hungry(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    if event.get("child_mb"):  # the memory is held by a child process: MemorySize covers it too
+        import subprocess
+        import sys
+
+        subprocess.run([sys.executable, "-c", HOG, str(event["child_mb"])], check=False)
     hog = bytearray(int(event.get("mb", 1)) * 1024 * 1024)
     for i in range(0, len(hog), 4096):
         hog[i] = 1
