@@ -121,11 +121,16 @@ def mount_from_template(path: str, template: str | None, params: Any) -> tuple[s
 _PORTS = {"443": 443, "80": 80}
 
 
+def _is_port(text: str) -> bool:
+    """ASCII digits only: ``str.isdigit`` accepts ``"¹"``, which ``int`` refuses."""
+    return text.isascii() and text.isdigit()
+
+
 def split_host(host: str | None, scheme: str, port_header: str | None) -> tuple[str, int]:
     """``Host`` header + ``X-Forwarded-Port`` -> ``(server_name, server_port)``."""
     port = _PORTS.get(port_header) if port_header else None
     if port is None:
-        port = int(port_header) if port_header and port_header.isdigit() else (443 if scheme == "https" else 80)
+        port = int(port_header) if port_header and _is_port(port_header) else (443 if scheme == "https" else 80)
     if not host:
         return "localhost", port
     if ":" not in host:
@@ -133,11 +138,11 @@ def split_host(host: str | None, scheme: str, port_header: str | None) -> tuple[
     if host.startswith("["):  # IPv6 literal
         name, _, rest = host.partition("]")
         name += "]"
-        if rest.startswith(":") and rest[1:].isdigit():
+        if rest.startswith(":") and _is_port(rest[1:]):
             port = int(rest[1:])
         return name, port
     name, sep, port_text = host.rpartition(":")
-    if sep and port_text.isdigit():
+    if sep and _is_port(port_text):
         return name, int(port_text)
     return host, port
 
