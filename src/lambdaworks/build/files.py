@@ -141,26 +141,21 @@ class Ignore:
                 spec = pathspec.GitIgnoreSpec.from_lines(file.read_text().splitlines())
                 self.specs.append((file.parent, spec))
 
+    def applying(self, path: Path, is_dir: bool) -> Iterator[tuple[Any, str]]:
+        """Each spec whose folder holds ``path``, with the path as that spec sees it."""
+        for base, spec in self.specs:
+            try:
+                relative = path.relative_to(base).as_posix()
+            except ValueError:
+                continue
+            yield spec, relative + "/" if is_dir else relative
+
     def brings_back(self, path: Path, is_dir: bool) -> bool:
         """A negated pattern (``!tests/``) names the path: ship it though the defaults leave it out."""
-        for base, spec in self.specs:
-            try:
-                relative = path.relative_to(base).as_posix()
-            except ValueError:
-                continue
-            if spec.check_file(relative + "/" if is_dir else relative).include is False:
-                return True
-        return False
+        return any(spec.check_file(relative).include is False for spec, relative in self.applying(path, is_dir))
 
     def matches(self, path: Path, is_dir: bool) -> bool:
-        for base, spec in self.specs:
-            try:
-                relative = path.relative_to(base).as_posix()
-            except ValueError:
-                continue
-            if spec.match_file(relative + "/" if is_dir else relative):
-                return True
-        return False
+        return any(spec.match_file(relative) for spec, relative in self.applying(path, is_dir))
 
 
 def skip_reason(name: str) -> str | None:
