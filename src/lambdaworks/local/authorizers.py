@@ -18,13 +18,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from lambdaworks.local.http import Request, Response, json_response
-from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.invoker import QUEUE_WAIT, Invoker
 from lambdaworks.local.jwt_auth import JwtRejected, JwtVerifier, stringify_claims, token_scopes
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import IAM_AUTH, Api, Authorizer, Project, Route
 from lambdaworks.wire.common import ACCOUNT, REGION
 
-QUEUE_WAIT = 10.0
 UNAUTHORIZED = b'{"message":"Unauthorized"}'
 REST_DENIED = b'{"message":"User is not authorized to access this resource"}'
 REST_EXPLICIT_DENY = b'{"message":"User is not authorized to access this resource with an explicit deny"}'

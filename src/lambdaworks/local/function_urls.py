@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from lambdaworks.local import cors, jsonio
 from lambdaworks.local.http import Request, Response, json_response
-from lambdaworks.local.invoker import SYNC_LIMIT, Invoker
+from lambdaworks.local.invoker import QUEUE_WAIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import Function, Project
 from lambdaworks.runtime.context import new_request_id
@@ -35,7 +35,6 @@ SIGV4 = re.compile(
     r"AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/lambda/aws4_request, ?"
     r"SignedHeaders=[a-z0-9-]+(;[a-z0-9-]+)*, ?Signature=[0-9a-f]{64}"
 )
-QUEUE_WAIT = 10.0
 
 
 def signed(request: Request) -> bool:

@@ -16,7 +16,7 @@ from lambdaworks.local import cors, jsonio
 from lambdaworks.local.authorizers import Authorization
 from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
-from lambdaworks.local.invoker import SYNC_LIMIT, Invoker
+from lambdaworks.local.invoker import QUEUE_WAIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.jwt_auth import JwtVerifier
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
@@ -29,7 +29,6 @@ from lambdaworks.wire.rest import apigw_v1_event
 
 REST_TIMEOUT = 29.0
 HTTP_TIMEOUT = 30.0
-QUEUE_WAIT = 10.0
 INTERNAL = results.REST_FAILURE[1]
 MISSING_TOKEN = b'{"message":"Missing Authentication Token"}'
 

@@ -15,6 +15,8 @@ from lambdaworks.project.model import Project
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
 SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
+#: How long a synchronous front (gateway, authorizer, function URL) waits for a free environment.
+QUEUE_WAIT = 10.0
 #: The error type of an invocation of a function the emulator cannot run (its image or runtime).
 UNSUPPORTED = "LocalEmulator.Unsupported"
 
