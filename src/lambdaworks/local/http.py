@@ -217,7 +217,6 @@ class _Connection(asyncio.Protocol):
             return
         self.pending.append((answer, keep_alive, head))
         self.worker = self.loop.create_task(self._answer())
-        self.worker.add_done_callback(lambda _: self._close_if_done())
 
     # -- answering ------------------------------------------------------------------------------
 
@@ -230,6 +229,7 @@ class _Connection(asyncio.Protocol):
                 self._flush()
         finally:
             self.worker = None
+            self._close_if_done()  # a client that half-closed has had every answer
 
     def _call(self, request: Request) -> Awaitable[Response] | Response:
         try:
