@@ -90,6 +90,12 @@ def test_the_test_client_reads_results_as_the_gateway_does() -> None:
         [("Content-Type", "application/json")],
         b'{"message": "Internal server error"}',
     )
+    # a function URL answers in plain text, as lambdaworks dev's function URLs do
+    assert decode_result({"statusCode": "abc"}, "function-url") == (
+        502,
+        [("Content-Type", "text/plain")],
+        b"Internal Server Error",
+    )
 
 
 def test_call_reports_a_malformed_result_as_the_gateway_would(tmp_path: Path) -> None:

@@ -28,13 +28,18 @@ FORBIDDEN = (
     b'{"Message":"Forbidden. For troubleshooting Function URL authorization issues, see: '
     b'https://docs.aws.amazon.com/lambda/latest/dg/urls-auth.html"}'
 )
-FAILED = b"Internal Server Error"
 TOO_LARGE = b'{"Message":"Request must be smaller than 6291456 bytes for the InvokeFunction operation"}'
 #: The shape of a SigV4 Authorization header for Lambda (credential scope .../lambda/aws4_request).
 SIGV4 = re.compile(
     r"AWS4-HMAC-SHA256 Credential=[^/\s]+/\d{8}/[a-z0-9-]+/lambda/aws4_request, ?"
     r"SignedHeaders=[a-z0-9-]+(;[a-z0-9-]+)*, ?Signature=[0-9a-f]{64}"
 )
+
+
+def failed() -> Response:
+    """A function URL's answer to a failed function or a result it cannot use."""
+    answer = results.malformed(results.FUNCTION_URL)
+    return Response(answer.status, answer.headers, answer.body)
 
 
 def signed(request: Request) -> bool:
@@ -87,10 +92,10 @@ class FunctionUrlFront:
         except Throttled:
             return json_response(429, b'{"Message":"Rate Exceeded."}')
         if outcome.failed:
-            return Response(502, [("Content-Type", "text/plain")], FAILED)
+            return failed()
         try:
             result = results.parse_payload(outcome.payload)
             answer = results.to_response(results.FUNCTION_URL, result, payload=outcome.payload)
         except results.MalformedResult:
-            return Response(502, [("Content-Type", "text/plain")], FAILED)
+            return failed()
         return Response(answer.status, answer.headers, answer.body)

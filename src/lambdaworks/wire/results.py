@@ -45,7 +45,10 @@ class HttpResponse:
 
 
 def malformed(front: str) -> HttpResponse:
-    """The front's own answer to a result it cannot use."""
+    """The front's own answer to a result it cannot use (a function URL's is plain text: see
+    :mod:`lambdaworks.local.function_urls`)."""
+    if front == FUNCTION_URL:
+        return HttpResponse(502, [("Content-Type", "text/plain")], b"Internal Server Error")
     status, body = REST_FAILURE
     return HttpResponse(status, [("Content-Type", "application/json")], body)
 
