@@ -132,3 +132,48 @@ def test_a_daemon_a_function_leaves_behind_ends_with_the_emulator() -> None:
     while time.monotonic() < deadline and Path(f"/proc/{daemon}").exists():
         time.sleep(0.05)
     assert not Path(f"/proc/{daemon}").exists()
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_CHILD_SUBREAPER is Linux's")
+def test_a_restarted_emulator_ends_what_a_killed_one_left_running(tmp_path: Path) -> None:
+    """kill -9 leaves a function's daemon to init; the next ``dev`` on the same state ends it."""
+    project, state = ROOT / "tests" / "apps" / "forking_project", tmp_path / "state"
+    live = LiveEmulator(project, state_dir=state)
+    try:
+        response = live.lambda_client().invoke(FunctionName="Forker", Payload=b"{}")
+        daemon = json.loads(response["Payload"].read())["daemon"]
+        record = state / "processes" / f"{live.process.pid}.json"
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and str(daemon) not in json.loads(record.read_text())["processes"]:
+            time.sleep(0.05)
+        os.kill(live.process.pid, signal.SIGKILL)
+        live.process.wait(10)
+    finally:
+        live.stop()
+    time.sleep(0.2)
+    assert Path(f"/proc/{daemon}").exists()  # nothing ended it: init has it now
+    again = LiveEmulator(project, state_dir=state)
+    try:
+        assert again.wait_for("processes left running by an emulator that was killed")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and Path(f"/proc/{daemon}").exists():
+            time.sleep(0.05)
+        assert not Path(f"/proc/{daemon}").exists()
+    finally:
+        assert again.stop() == 0
+    assert not record.exists()  # a clean stop removes the record
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc is Linux's")
+def test_a_running_emulators_processes_are_not_ended_by_a_second_one(tmp_path: Path) -> None:
+    project, state = ROOT / "tests" / "apps" / "forking_project", tmp_path / "state"
+    first = LiveEmulator(project, state_dir=state)
+    try:
+        daemon = json.loads(first.lambda_client().invoke(FunctionName="Forker", Payload=b"{}")["Payload"].read())
+        time.sleep(0.7)  # the record has been written
+        second = LiveEmulator(project, state_dir=state)
+        second.stop()
+        assert not any("left running" in line for line in second.lines)
+        assert Path(f"/proc/{daemon['daemon']}").exists()
+    finally:
+        first.stop()

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
+from lambdaworks.local.processes import peak_mb, tree_resident_mb
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function, function_arn
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
@@ -99,55 +100,6 @@ OUTPUT_WAIT = 1.0  # seconds to wait for the end-of-output mark after the result
 
 
 PEAK_EVERY = 0.25
-PAGE_MB = os.sysconf("SC_PAGE_SIZE") / (1024 * 1024) if hasattr(os, "sysconf") else 4 / 1024
-
-
-def resident_mb(pid: int) -> int:
-    """The process's resident memory now, in MB (/proc/PID/statm: one short line; 0 where unavailable)."""
-    try:
-        with open(f"/proc/{pid}/statm", "rb") as file:
-            return int(int(file.read().split()[1]) * PAGE_MB)
-    except (OSError, IndexError, ValueError):
-        return 0
-
-
-def descendants(pid: int) -> list[int]:
-    """The processes under ``pid`` (``/proc/PID/task/TID/children``; [] where unavailable)."""
-    found: list[int] = []
-    stack = [pid]
-    while stack:
-        parent = stack.pop()
-        try:
-            tasks = os.listdir(f"/proc/{parent}/task")
-        except OSError:
-            continue
-        for task in tasks:
-            try:
-                with open(f"/proc/{parent}/task/{task}/children", "rb") as file:
-                    kids = [int(k) for k in file.read().split()]
-            except (OSError, ValueError):
-                continue
-            found.extend(kids)
-            stack.extend(kids)
-    return found
-
-
-def tree_resident_mb(pid: int) -> int:
-    """The resident memory of ``pid`` and every process under it, in MB: ``MemorySize`` covers the
-    whole environment, as on Lambda, not only its first process."""
-    return resident_mb(pid) + sum(resident_mb(child) for child in descendants(pid))
-
-
-def peak_mb(pid: int) -> int:
-    """The most memory the process has held, in MB (VmHWM; Lambda's "Max Memory Used")."""
-    try:
-        text = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0
-    for line in text.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) // 1024
-    return 0
 
 
 def _expire(future: asyncio.Future[tuple[str, bytes, str]]) -> None:

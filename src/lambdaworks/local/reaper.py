@@ -14,7 +14,8 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
+
+from lambdaworks.local.processes import children, start_time
 
 PR_SET_CHILD_SUBREAPER = 36
 
@@ -31,25 +32,9 @@ def adopt_orphans() -> bool:
         return False
 
 
-def children(pid: int | None = None) -> list[int]:
-    """The live children of ``pid`` (default: this process), from ``/proc``."""
-    parent = os.getpid() if pid is None else pid
-    found = []
-    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == parent and fields[0] != "Z":  # (state, ppid, ...) after the command name
-            found.append(int(entry.name))
-    return found
-
-
 def end_adopted(grace: float = 0.5) -> list[int]:
     """End this process's remaining children (the orphans it adopted) and reap them; returns their pids."""
-    pids = children()
+    pids = [pid for pid in children(os.getpid()) if start_time(pid) is not None]  # not the zombies
     for pid in pids:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGTERM)

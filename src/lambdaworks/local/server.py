@@ -16,6 +16,7 @@ from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.leftovers import ProcessRecord, end_leftovers
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
@@ -24,6 +25,8 @@ from lambdaworks.local.store import Store
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
+
+RECORD_EVERY = 0.5  # seconds between looks at the process tree (a few /proc reads)
 
 
 class PortInUse(Exception):
@@ -76,7 +79,8 @@ class Emulator:
         self.config = config
         self.project = project
         self.invoker = Invoker(project, logs, config.host_variables)
-        self.store = Store(layout.state_dir(project.root, config.state_dir))
+        state = layout.state_dir(project.root, config.state_dir)
+        self.store = Store(state)
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker, config.jwks)
         self.scheduler = Scheduler(self.delivery, lambda: self.project)
@@ -84,12 +88,15 @@ class Emulator:
         self.function_urls: dict[str, int] = {}  # function -> the port of its URL
         # orphaned descendants of the functions become ours to end (only where this process is dev's own)
         self.adopting = config.adopt_orphans and adopt_orphans()
+        self.record = ProcessRecord(state) if self.adopting else None
         self.stopped = asyncio.Event()
         self.reloader: Reloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
 
     async def start(self) -> tuple[int, int]:
         """Bind both ports (actionable error when taken) and start serving; returns the ports."""
+        if self.record is not None:
+            self.end_leftovers()
         gateway_sock = _bind(self.config.host, self.config.port, "--port")
         try:
             invoke_sock = _bind(self.config.host, self.config.invoke_port, "--invoke-port")
@@ -105,10 +112,28 @@ class Emulator:
         self._tasks.append(asyncio.create_task(self.delivery.run()))
         if self.config.schedules:
             self._tasks.append(asyncio.create_task(self.scheduler.run()))
+        if self.record is not None:
+            self._tasks.append(asyncio.create_task(self.keep_record(self.record)))
         if self.config.reload:
             self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
         return ports
+
+    def end_leftovers(self) -> None:
+        """End what an emulator killed on this state folder left running (see :mod:`.leftovers`)."""
+        assert self.record is not None
+        ended = end_leftovers(self.record.folder.parent)
+        if ended:
+            self.invoker.logs.line(
+                "lambdaworks", f"ended {len(ended)} processes left running by an emulator that was killed"
+            )
+
+    @staticmethod
+    async def keep_record(record: ProcessRecord) -> None:
+        """Keep the record of this emulator's process tree current while it runs."""
+        while True:
+            record.refresh()
+            await asyncio.sleep(RECORD_EVERY)
 
     async def serve_function_urls(self) -> None:
         """A port for each function with a URL (``FunctionUrlConfig``), from ``--url-port`` on."""
@@ -169,3 +194,5 @@ class Emulator:
         self.store.close()
         if self.adopting:  # what functions started and left behind goes with the emulator
             end_adopted()
+        if self.record is not None:
+            self.record.remove()

@@ -8,9 +8,10 @@
       package/              ``package`` and ``deploy``: template.yaml, cloudformation.json
         checked/            translations and cfn-lint results, by template hash
       state.db              ``dev``: the async queue and the dead letters (SQLite)
+      processes/            ``dev``: each running emulator's process tree, for the next start after a crash
       from-build/           ``dev --from-build``: the build's zips, unpacked
 
-``dev --state-dir`` moves what ``dev`` keeps (``state.db``, ``from-build/``) elsewhere; the build
+``dev --state-dir`` moves what ``dev`` keeps (``state.db``, ``processes/``, ``from-build/``) elsewhere; the build
 folders stay beside the template.
 """
 
@@ -20,6 +21,7 @@ from pathlib import Path
 
 FOLDER = ".lambdaworks"
 STATE_FILE = "state.db"
+PROCESSES = "processes"
 FROM_BUILD = "from-build"
 
 
