@@ -111,3 +111,39 @@ def test_an_oversized_request_line_or_header_block_is_refused_as_it_arrives(emul
                 while chunk := sock.recv(65536):
                     received += chunk
         assert received.startswith(b"HTTP/1.1 " + status), received[:80]
+
+
+def test_answers_dropped_at_a_stop_leave_no_coroutine_unawaited() -> None:
+    """A request whose answer had not started when its connection closed or the loop stopped:
+    its handler's coroutine is closed, not left to warn ``coroutine ... was never awaited``."""
+    import asyncio
+    import gc
+    import warnings
+
+    from lambdaworks.local.http import Request, Response, _Connection, drop_unanswered, json_response
+
+    async def slow(request: Request) -> Response:
+        await asyncio.sleep(10)
+        return json_response(200, b"{}")
+
+    async def drop(how: str) -> None:
+        ours, theirs = socket.socketpair()
+        connection = _Connection(slow)
+        await asyncio.get_running_loop().connect_accepted_socket(lambda: connection, sock=ours)
+        connection.data_received(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n")
+        assert connection.worker is not None  # the answer is queued, its task not started yet
+        if how == "lost":
+            connection.connection_lost(None)
+        else:  # the emulator's stop, then asyncio.run cancels the tasks left
+            drop_unanswered()
+        connection.worker.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await connection.worker
+        theirs.close()
+
+    for how in ("lost", "stopped"):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            asyncio.run(drop(how))
+            gc.collect()
+        assert not [w for w in caught if "never awaited" in str(w.message)], how

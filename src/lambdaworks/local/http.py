@@ -12,8 +12,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import socket
+import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import cast
@@ -90,6 +91,16 @@ def _internal_error(exc: Exception) -> Response:
     return json_response(500, f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode())
 
 
+OPEN: weakref.WeakSet[_Connection] = weakref.WeakSet()  # the connections being served, for a stop
+
+
+def drop_unanswered() -> None:
+    """At a stop: forget every answer not yet started, on every connection (see ``_drop_pending``)."""
+    for connection in list(OPEN):
+        connection.closing = True
+        connection._drop_pending()
+
+
 class _Connection(asyncio.Protocol):
     """One client connection: parses requests as bytes arrive, answers them in order."""
 
@@ -119,6 +130,7 @@ class _Connection(asyncio.Protocol):
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         self.transport = cast(asyncio.Transport, transport)  # uvloop's transports are not subclasses
+        OPEN.add(self)
         self.loop: asyncio.AbstractEventLoop = asyncio.get_running_loop()  # kept: each call makes a getpid()
         sock = transport.get_extra_info("socket")
         if sock is not None:
@@ -159,7 +171,15 @@ class _Connection(asyncio.Protocol):
 
     def connection_lost(self, exc: Exception | None) -> None:
         self.closing = True
-        self.pending.clear()  # a handler already running finishes; its answer has nowhere to go
+        self._drop_pending()  # a handler already running finishes; its answer has nowhere to go
+
+    def _drop_pending(self) -> None:
+        """Forget the answers not started; a handler's coroutine among them is closed, so it does not
+        warn ``coroutine ... was never awaited`` when collected (a stop, a client gone)."""
+        for item, _, _ in self.pending:
+            if isinstance(item, Coroutine):
+                item.close()
+        self.pending.clear()
 
     # -- httptools callbacks --------------------------------------------------------------------
 
@@ -229,6 +249,8 @@ class _Connection(asyncio.Protocol):
                 self._flush()
         finally:
             self.worker = None
+            if self.closing:  # cancelled at a stop, or the client went: what was not answered goes
+                self._drop_pending()
             self._close_if_done()  # a client that half-closed has had every answer
 
     def _call(self, request: Request) -> Awaitable[Response] | Response:

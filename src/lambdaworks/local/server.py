@@ -13,7 +13,7 @@ from pathlib import Path
 from lambdaworks.local.delivery import MINUTE, AsyncDelivery
 from lambdaworks.local.function_urls import FunctionUrlFront
 from lambdaworks.local.gateway import Gateway
-from lambdaworks.local.http import bind, serve
+from lambdaworks.local.http import bind, drop_unanswered, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.leftovers import ProcessRecord, end_leftovers
@@ -192,6 +192,7 @@ class Emulator:
         await self.delivery.close()
         await self.invoker.close()
         self.store.close()
+        drop_unanswered()  # no handler's coroutine is left unawaited when the loop ends
         if self.adopting:  # what functions started and left behind goes with the emulator
             end_adopted()
         if self.record is not None:
