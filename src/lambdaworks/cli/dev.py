@@ -13,7 +13,7 @@ import click
 
 from lambdaworks.cli.project import LocalProject, host_variables_options, local_project
 from lambdaworks.cli.settings import Settings
-from lambdaworks.local.variables import HostVariables
+from lambdaworks.local.variables import HostVariables, local_variables
 from lambdaworks.project import Project
 
 
@@ -235,7 +235,9 @@ def invoke_command(
             raise click.BadParameter(f"{event_file.name} is not JSON: {exc}", param_hint="--event") from None
 
     async def run() -> Any:
-        invoker = Invoker(project, Logs(sys.stderr), HostVariables(pass_env, pass_aws_credentials))
+        invoker = Invoker(
+            project, Logs(sys.stderr), local_variables(project, HostVariables(pass_env, pass_aws_credentials))
+        )
         try:
             return await invoker.invoke(function, payload)
         finally:

@@ -22,7 +22,7 @@ from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.store import Store
-from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, local_variables
 from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
 
@@ -78,7 +78,7 @@ class Emulator:
     def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
         self.project = project
-        self.invoker = Invoker(project, logs, config.host_variables)
+        self.invoker = Invoker(project, logs, local_variables(project, config.host_variables))
         state = layout.state_dir(project.root, config.state_dir)
         self.store = Store(state)
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)

@@ -15,9 +15,10 @@ import os
 import sys
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import PARENT_VARIABLE
 from lambdaworks.runtime.context import new_request_id
@@ -64,6 +65,11 @@ class HostVariables:
 
     pass_env: tuple[str, ...] = ()
     pass_aws_credentials: bool = False
+    given: tuple[tuple[str, str], ...] = ()  # what the emulator itself gives every function (its caches)
+
+    def giving(self, **variables: str) -> HostVariables:
+        """These settings, and ``variables`` set in every function (under the function's own)."""
+        return replace(self, given=(*self.given, *variables.items()))
 
     def take(self, environ: Mapping[str, str]) -> dict[str, str]:
         """The shell's variables a function gets."""
@@ -85,6 +91,12 @@ class HostVariables:
 
 
 DEFAULT_HOST = HostVariables()
+
+
+def local_variables(project: Project, host: HostVariables) -> HostVariables:
+    """``host`` with what the emulator gives each of ``project``'s functions: its bytecode goes to the
+    project's ``.lambdaworks/`` (``PYTHONPYCACHEPREFIX``), never into the code folder."""
+    return host.giving(PYTHONPYCACHEPREFIX=str(layout.pycache_dir(project.root)))
 
 
 def process_environment(function: Function, runtime_api: str, host: HostVariables = DEFAULT_HOST) -> dict[str, str]:
@@ -138,6 +150,7 @@ def process_environment(function: Function, runtime_api: str, host: HostVariable
         env["_LAMBDAWORKS_BOOTSTRAP_PATH"] = bootstrap_path()
     for name in LOG_VARIABLES:  # the function's LoggingConfig sets them, never the emulator's shell
         env.pop(name, None)
+    env.update(host.given)
     if function.log_format.upper() == "JSON":  # what Lambda sets for LoggingConfig.LogFormat: JSON
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
         if function.log_level:

@@ -5,6 +5,7 @@
     .lambdaworks/           FOLDER: never packaged, never watched for reloads
       build/                ``lambdaworks build``: code packages, layers, manifest.json
       cache/                installed dependencies and bytecode, by content hash
+        pycache/            ``dev``: the functions' bytecode, kept out of their code folders
       package/              ``package`` and ``deploy``: template.yaml, cloudformation.json
         checked/            translations and cfn-lint results, by template hash
       state.db              ``dev``: the async queue and the dead letters (SQLite)
@@ -36,6 +37,11 @@ def build_dir(root: Path) -> Path:
 
 def cache_dir(root: Path) -> Path:
     return folder(root) / "cache"
+
+
+def pycache_dir(root: Path) -> Path:
+    """Where the functions ``dev`` runs write their bytecode (``PYTHONPYCACHEPREFIX``)."""
+    return cache_dir(root) / "pycache"
 
 
 def package_dir(root: Path) -> Path:

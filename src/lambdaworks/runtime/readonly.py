@@ -42,6 +42,7 @@ def protect(folders: Iterable[str]) -> None:
     roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if f)
     if not roots:
         return
+    prefix = os.path.join(os.path.realpath(sys.pycache_prefix), "") if sys.pycache_prefix else ""
 
     def refused(value: Any) -> str | None:
         if isinstance(value, int) or value is None:
@@ -50,7 +51,7 @@ def protect(folders: Iterable[str]) -> None:
             path = os.path.join(os.path.realpath(os.fsdecode(value)), "")
         except (TypeError, ValueError):
             return None
-        if _PYCACHE in path:  # Python's own bytecode cache: a local speed-up, not the function's write
+        if _PYCACHE in path or (prefix and path.startswith(prefix)):  # Python's own bytecode cache
             return None
         return path if path.startswith(roots) else None
 
