@@ -50,6 +50,14 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     show_default=True,
     help="Port of the first function URL (FunctionUrlConfig); the next ones follow. 0: any free ports.",
 )
+@click.option(
+    "--services-port",
+    type=int,
+    default=4566,
+    show_default=True,
+    help="Port of the local AWS services (S3, SQS, SNS, DynamoDB, EventBridge), started when the template "
+    "declares such resources.",
+)
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
@@ -88,6 +96,7 @@ def dev_command(
     port: int,
     invoke_port: int,
     url_port: int,
+    services_port: int,
     pass_env: tuple[str, ...],
     pass_aws_credentials: bool,
     log_file: Path | None,
@@ -103,6 +112,7 @@ def dev_command(
     from lambdaworks.local.authorizers import startup_warnings
     from lambdaworks.local.logs import Logs
     from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
+    from lambdaworks.local.services import ServicesError
 
     settings = local.settings
     host = str(settings.get("host"))
@@ -131,6 +141,7 @@ def dev_command(
         url_port=url_port,
         host_variables=HostVariables(pass_env, pass_aws_credentials),
         adopt_orphans=True,
+        services_port=services_port,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -150,6 +161,9 @@ def dev_command(
             auth = url.auth_type if url is not None else "NONE"
             click.echo(f"  Function URL of {name}: http://{host}:{port_of_url}/  (AuthType {auth})")
         click.echo(config.host_variables.describe(os.environ))
+        if emulator.services is not None:
+            for line in emulator.services.describe():
+                click.echo(line)
         if host not in ("127.0.0.1", "localhost", "::1"):
             click.secho(
                 f"warning: listening on {host}: anyone who can reach this machine can run these functions "
@@ -165,7 +179,7 @@ def dev_command(
 
     try:
         run_loop(run())
-    except PortInUse as exc:
+    except (PortInUse, ServicesError) as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
         if log_stream is not None:

@@ -13,6 +13,7 @@ import click
 from lambdaworks.cli.settings import Settings, config_options, parse_overrides
 from lambdaworks.project import Project, ProjectError, load_project
 from lambdaworks.project.env_vars import apply_env_vars
+from lambdaworks.project.services import NO_SERVICES, LocalServices
 
 if TYPE_CHECKING:  # the store is imported when a command needs it, not at CLI start-up
     from lambdaworks.local.store import Store
@@ -89,11 +90,18 @@ def load(project_dir: Path, template: Path | None, overrides: tuple[str, ...]) -
     return load_local(project_dir, template, parse_overrides(overrides), None)
 
 
-def load_local(project_dir: Path, template: Path | None, overrides: dict[str, str], env_vars: Path | None) -> Project:
+def load_local(
+    project_dir: Path,
+    template: Path | None,
+    overrides: dict[str, str],
+    env_vars: Path | None,
+    local: LocalServices = NO_SERVICES,
+) -> Project:
     """The project with ``overrides`` already parsed, then the ``--env-vars`` file's variables over
-    the functions' own (a one-line error when either is wrong)."""
+    the functions' own (a one-line error when either is wrong); ``local``: where the local AWS
+    services answer."""
     try:
-        return apply_env_vars(load_project(project_dir, template, overrides), env_vars)
+        return apply_env_vars(load_project(project_dir, template, overrides, local), env_vars)
     except ProjectError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -121,7 +129,9 @@ def read_local(settings: Settings) -> LocalProject:
         env_vars = settings.config.parent / str(named)
         if not env_vars.is_file():
             raise click.ClickException(f"{settings.config} names env_vars = {named!r}: there is no {env_vars}")
-    project = load_local(params["project_dir"], params.get("template"), overrides, env_vars)
+    port = params.get("services_port")
+    local = LocalServices(int(port)) if port is not None else NO_SERVICES
+    project = load_local(params["project_dir"], params.get("template"), overrides, env_vars, local)
     return LocalProject(params["project_dir"], params.get("template"), project, overrides, env_vars, settings)
 
 

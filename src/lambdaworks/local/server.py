@@ -21,10 +21,13 @@ from lambdaworks.local.logs import Logs
 from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
+from lambdaworks.local.services import ServicesProcess
 from lambdaworks.local.store import Store
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, local_variables
 from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
+from lambdaworks.project.services import DEFAULT_PORT as DEFAULT_SERVICES_PORT
+from lambdaworks.project.services import LocalServices
 
 RECORD_EVERY = 0.5  # seconds between looks at the process tree (a few /proc reads)
 
@@ -70,6 +73,7 @@ class EmulatorConfig:
     url_port: int = 3002  # the first function URL's port (the next ones follow; 0: any free ports)
     host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
     adopt_orphans: bool = False  # end what functions leave behind at stop (dev's own process only)
+    services_port: int = DEFAULT_SERVICES_PORT  # the local AWS services' endpoint (when the template has resources)
 
 
 class Emulator:
@@ -78,8 +82,15 @@ class Emulator:
     def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
         self.project = project
-        self.invoker = Invoker(project, logs, local_variables(project, config.host_variables))
         state = layout.state_dir(project.root, config.state_dir)
+        logs = logs or Logs()
+        self.services = (
+            ServicesProcess(project, config.services_port, config.invoke_port, state, logs)
+            if project.services
+            else None
+        )
+        services_port = config.services_port if self.services is not None else None
+        self.invoker = Invoker(project, logs, local_variables(project, config.host_variables, services_port))
         self.store = Store(state)
         self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
         self.gateway = Gateway(project, self.invoker, config.jwks)
@@ -104,10 +115,20 @@ class Emulator:
             gateway_sock.close()
             raise
         ports = gateway_sock.getsockname()[1], invoke_sock.getsockname()[1]
+        if self.services is not None:  # taken? say so before anything starts
+            try:
+                _bind(self.config.host, self.config.services_port, "--services-port").close()
+            except PortInUse:
+                gateway_sock.close()
+                invoke_sock.close()
+                raise
+            self.services.invoke_port = ports[1]
         self.servers = [
             await serve(self.gateway, gateway_sock),
             await serve(InvokeApi(self.invoker, self.delivery), invoke_sock),
         ]
+        if self.services is not None:
+            await self.services.start()
         await self.serve_function_urls()
         self._tasks.append(asyncio.create_task(self.delivery.run()))
         if self.config.schedules:
@@ -151,12 +172,19 @@ class Emulator:
         if template:
             try:
                 project = apply_env_vars(
-                    load_project(self.config.project_dir, self.config.template, self.config.overrides),
+                    load_project(
+                        self.config.project_dir,
+                        self.config.template,
+                        self.config.overrides,
+                        LocalServices(self.config.services_port),
+                    ),
                     self.config.env_vars,
                 )
             except ProjectError as exc:
                 logs.line("lambdaworks", f"template not reloaded, keeping the previous one: {exc}")
                 return
+            if dict(project.services) != dict(self.project.services):
+                logs.line("lambdaworks", "AWS resources changed in the template: restart dev to create them locally")
             previous, self.project = self.project, project
             self.gateway.use(project)
             self.scheduler.reloaded()
@@ -183,6 +211,8 @@ class Emulator:
         await self.close()
 
     async def close(self) -> None:
+        if self.services is not None:  # first: no new events while the rest stops
+            await self.services.close()
         if self.reloader is not None:
             self.reloader.stop.set()
         for task in self._tasks:

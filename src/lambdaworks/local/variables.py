@@ -55,6 +55,8 @@ AWS_CREDENTIALS = (
     "AWS_SHARED_CREDENTIALS_FILE",
     "HOME",  # ~/.aws/credentials and ~/.aws/config
 )
+#: The local services' dummy credentials, given to every function while they run.
+SERVICE_CREDENTIALS = {"AWS_ACCESS_KEY_ID": "lambdaworks", "AWS_SECRET_ACCESS_KEY": "lambdaworks"}
 #: Set by the function's LoggingConfig only, never from the shell.
 LOG_VARIABLES = ("AWS_LAMBDA_LOG_FORMAT", "AWS_LAMBDA_LOG_LEVEL")
 
@@ -93,10 +95,15 @@ class HostVariables:
 DEFAULT_HOST = HostVariables()
 
 
-def local_variables(project: Project, host: HostVariables) -> HostVariables:
+def local_variables(project: Project, host: HostVariables, services_port: int | None = None) -> HostVariables:
     """``host`` with what the emulator gives each of ``project``'s functions: its bytecode goes to the
-    project's ``.lambdaworks/`` (``PYTHONPYCACHEPREFIX``), never into the code folder."""
-    return host.giving(PYTHONPYCACHEPREFIX=str(layout.pycache_dir(project.root)))
+    project's ``.lambdaworks/`` (``PYTHONPYCACHEPREFIX``), never into the code folder; while the local
+    AWS services run on ``services_port``, their endpoint and dummy credentials (unless the user
+    passes real ones with ``--pass-aws-credentials``)."""
+    given = {"PYTHONPYCACHEPREFIX": str(layout.pycache_dir(project.root))}
+    if services_port is not None and not host.pass_aws_credentials:
+        given.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{services_port}", **SERVICE_CREDENTIALS)
+    return host.giving(**given)
 
 
 def process_environment(function: Function, runtime_api: str, host: HostVariables = DEFAULT_HOST) -> dict[str, str]:

@@ -42,6 +42,7 @@ class Resolver:
     conditions: Mapping[str, Any] = field(default_factory=dict)
     mappings: Mapping[str, Any] = field(default_factory=dict)
     warn: Callable[[str], None] = lambda message: None
+    attributes: dict[str, dict[str, str]] = field(default_factory=dict)  # the local services' resources
     _condition_cache: dict[str, bool] = field(default_factory=dict)
 
     def resolve(self, value: Any, where: str = "") -> Any:
@@ -71,6 +72,8 @@ class Resolver:
             return PSEUDO[name]
         if name in self.parameters:
             return self.parameters[name]
+        if name in self.attributes:  # a bucket, queue, topic, table or bus: its local value
+            return self.attributes[name]["Ref"]
         if name in self.resources:
             return name  # functions, APIs, layers: the logical id stands for the physical name locally
         self.warn(f"{where}: !Ref {name} names no parameter or resource; using None")
@@ -104,6 +107,12 @@ class Resolver:
     def fn_getatt(self, arg: Any, where: str) -> Any:
         resource, attribute = (arg if isinstance(arg, list) else str(arg).split(".", 1)) + [""][: 2 - len(arg)]
         kind = str(self.resources.get(resource, {}).get("Type", ""))
+        if resource in self.attributes:
+            known = self.attributes[resource]
+            if attribute in known:
+                return known[attribute]
+            self.warn(f"{where}: !GetAtt {resource}.{attribute} is not known locally (known: {', '.join(known)})")
+            return None
         if attribute == "Arn":
             service = {"AWS::Serverless::Function": "lambda", "AWS::Lambda::Function": "lambda"}.get(kind)
             if service == "lambda":

@@ -9,6 +9,7 @@ from lambdaworks.project.errors import ProjectError
 from lambdaworks.project.model import Project
 from lambdaworks.project.native import load_native, read_config
 from lambdaworks.project.sam import load_sam
+from lambdaworks.project.services import NO_SERVICES, LocalServices
 
 TEMPLATE_NAMES = ("template.yaml", "template.yml", "template.json")
 NATIVE_NAME = "lambdaworks.toml"
@@ -38,10 +39,14 @@ def find_template(project_dir: Path, template: Path | None = None) -> Path:
 
 
 def load_project(
-    project_dir: Path, template: Path | None = None, overrides: Mapping[str, str] | None = None
+    project_dir: Path,
+    template: Path | None = None,
+    overrides: Mapping[str, str] | None = None,
+    local: LocalServices = NO_SERVICES,
 ) -> Project:
-    """Load the project in ``project_dir`` from whichever description it has."""
+    """Load the project in ``project_dir`` from whichever description it has; ``local``: where the
+    local services answer (the values of their resources)."""
     path = find_template(project_dir.resolve(), template)
     if path.suffix == ".toml":
         return load_native(path, overrides)
-    return load_sam(path, overrides)
+    return load_sam(path, overrides, local)

@@ -314,6 +314,7 @@ class Project:
     schedules: tuple[Schedule, ...] = ()
     parameters: Mapping[str, Parameter] = field(default_factory=frozen_map)  # native config only
     inputs: tuple[Path, ...] = ()  # other files the model was read from (an env-vars file): reloaded like source
+    services: Mapping[str, Any] = field(default_factory=frozen_map)  # logical id -> services.ServiceResource
 
     @property
     def is_sam(self) -> bool:

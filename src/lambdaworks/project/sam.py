@@ -36,6 +36,7 @@ from lambdaworks.project.model import (
 )
 from lambdaworks.project.sam_auth import api_cors, route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
+from lambdaworks.project.services import NO_SERVICES, SIMPLE_TABLE, LocalServices, service_resources, source_problems
 from lambdaworks.project.yaml_loader import describe, load_yaml
 from lambdaworks.wire.results import ALL_MEDIA_TYPES, ALL_MEDIA_TYPES_SAM
 
@@ -118,8 +119,9 @@ API_HARMLESS = {
 }
 
 
-def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
-    """Parse ``path`` (``template.yaml``) with parameter ``overrides`` into a project."""
+def load_sam(path: Path, overrides: Mapping[str, str] | None = None, local: LocalServices = NO_SERVICES) -> Project:
+    """Parse ``path`` (``template.yaml``) with parameter ``overrides`` into a project; ``local``: where
+    the local services answer, for the values of their resources."""
     try:
         template = load_yaml(path)
     except Exception as exc:
@@ -136,6 +138,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
         warn=warnings.append,
     )
     root = path.parent
+    services = service_resources(str(root.resolve()), resources, resolver, local)
     globals_ = template.get("Globals") or {}
     apis = explicit_apis(resources, resolver, globals_, warnings.append)
     functions: dict[str, Function] = {}
@@ -148,6 +151,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
                 REST_API,
                 HTTP_API,
                 LAYER,
+                SIMPLE_TABLE,
             ):
                 warnings.append(f"{name}: {resource.get('Type')} is not emulated locally")
             continue
@@ -156,6 +160,13 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
         function, function_routes = load_function(name, resource, globals_, resources, resolver, root, apis, warnings)
         functions[name] = function
         routes.extend(function_routes)
+    warnings.extend(
+        f"{name}.{event.name}: {problem}"
+        for name, function in functions.items()
+        for event in function.events
+        if event.kind not in ("Schedule", "ScheduleV2")
+        for problem in source_problems(event.kind, event.properties, services, local.port)
+    )
     apis = with_binary_defaults(apis, routes, warnings.append)
     return Project(
         root=root,
@@ -164,6 +175,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
         apis=frozen_map(apis),
         routes=tuple(routes),
         warnings=tuple(warnings),
+        services=frozen_map(services),
         schedules=tuple(
             schedule_of(name, event)
             for name, function in functions.items()
@@ -345,14 +357,14 @@ def load_function(
                 apis[IMPLICIT_HTTP] = implicit_api("http", resources, resolver, globals_, warnings.append)
             routes.append(route(name, event_name, kind, event_props, apis, warnings))
             continue
-        events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(event_props)))
+        resolved = resolver.resolve(event_props, f"{name}.Events.{event_name}")
+        events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(resolved)))
         if kind in ("Schedule", "ScheduleV2"):
             try:
                 schedule_of(name, events[-1])
             except ScheduleError as exc:
                 raise TemplateError(f"event {event_name}: {exc}", resource=name) from None
-        else:
-            warnings.append(f"{name}.{event_name}: {kind} events are not triggered by this version of the emulator")
+
     reserved = props.get("ReservedConcurrentExecutions")
     function = Function(
         name=name,

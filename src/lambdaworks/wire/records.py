@@ -21,8 +21,20 @@ def s3_event(
     *,
     event_name: str = "ObjectCreated:Put",
     size: int = 1024,
+    etag: str | None = None,
+    version_id: str | None = None,
+    sequencer: str = "0A1B2C3D4E5F678901",
+    configuration_id: str = "lambdaworks",
 ) -> dict[str, Any]:
-    """An S3 notification for one object (the key url-encoded, as S3 sends it)."""
+    """An S3 notification for one object (the key url-encoded, as S3 sends it). A removal has no
+    size or eTag; ``versionId`` is there when the bucket is versioned."""
+    obj: dict[str, Any] = {"key": quote(key, safe="/").replace("%20", "+")}
+    if event_name.startswith("ObjectCreated"):
+        obj["size"] = size
+        obj["eTag"] = etag if etag is not None else hashlib.md5(key.encode(), usedforsecurity=False).hexdigest()
+    if version_id is not None:
+        obj["versionId"] = version_id
+    obj["sequencer"] = sequencer
     return {
         "Records": [
             {
@@ -36,18 +48,13 @@ def s3_event(
                 "responseElements": {"x-amz-request-id": "EXAMPLE123456789", "x-amz-id-2": "EXAMPLE123/abc"},
                 "s3": {
                     "s3SchemaVersion": "1.0",
-                    "configurationId": "lambdaworks",
+                    "configurationId": configuration_id,
                     "bucket": {
                         "name": bucket,
                         "ownerIdentity": {"principalId": "EXAMPLE"},
                         "arn": f"arn:aws:s3:::{bucket}",
                     },
-                    "object": {
-                        "key": quote(key, safe="/").replace("%20", "+"),
-                        "size": size,
-                        "eTag": hashlib.md5(key.encode(), usedforsecurity=False).hexdigest(),
-                        "sequencer": "0A1B2C3D4E5F678901",
-                    },
+                    "object": obj,
                 },
             }
         ]

@@ -1,0 +1,3 @@
+from lambdaworks.services.process import main
+
+main()
