@@ -146,11 +146,11 @@ def test_a_file_stamped_after_the_build_started_is_not_trusted(tmp_path: Path) -
 def test_warnings_are_replayed_on_stderr(tmp_path: Path) -> None:
     root = project(tmp_path)
     template = root / "template.yaml"
-    template.write_text(template.read_text() + "  Table:\n    Type: AWS::Serverless::SimpleTable\n")
+    template.write_text(template.read_text() + "  Machine:\n    Type: AWS::Serverless::StateMachine\n")
     first = build(root)[1]
     replayed, again = build(root)
     assert replayed
-    warning = "warning: Table: AWS::Serverless::SimpleTable is not emulated locally\n"
+    warning = "warning: Machine: AWS::Serverless::StateMachine is not emulated locally\n"
     assert warning in first.stderr
     assert again.stderr == warning + "REPLAYED\n"
 

@@ -82,8 +82,10 @@ class ServiceResource:
             values.update(Ref=url, QueueUrl=url, QueueName=self.name)
         elif self.type == TOPIC:
             values.update(Ref=self.arn, TopicArn=self.arn, TopicName=self.name)
-        elif self.type in (TABLE, SIMPLE_TABLE) or self.type == RULE:
+        elif self.type in (TABLE, SIMPLE_TABLE, RULE):
             values.update(Ref=self.name)
+            if self.properties.get("StreamSpecification"):  # the local services find the table by name
+                values["StreamArn"] = f"{self.arn}/stream/{STREAM_LABEL}"
         else:
             values.update(Ref=self.name, Name=self.name)
         return values

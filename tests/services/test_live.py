@@ -1,0 +1,237 @@
+"""The local AWS services through real processes: ``dev`` with its services, boto3 against the
+local endpoint, functions that call boto3 unmodified, and events in AWS's shapes.
+
+Reference shapes: the event fixtures in tests/fixtures/events (aws-lambda-go's s3-event.json,
+sqs-event.json, sns-event.json, and Powertools' eventBridgeEvent.json)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from tests.local.conftest import LiveEmulator, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+PROJECT = ROOT / "tests" / "apps" / "services_project"
+FIXTURES = ROOT / "tests" / "fixtures" / "events" / "aws-lambda-go"
+
+
+class Stack:
+    """The running emulator, its services' port and the folder the functions write to."""
+
+    def __init__(self, live: LiveEmulator, port: int, out: Path) -> None:
+        self.live, self.port, self.out = live, port, out
+
+    def client(self, service: str) -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=f"http://127.0.0.1:{self.port}",
+            region_name="us-east-1",
+            aws_access_key_id="testing",
+            aws_secret_access_key="testing",
+            config=Config(retries={"max_attempts": 0}),
+        )
+
+    def events(self, function: str) -> list[dict[str, Any]]:
+        folder = self.out / function
+        return [json.loads(p.read_text()) for p in sorted(folder.glob("*.json"), key=lambda p: p.stat().st_mtime_ns)]
+
+    def resource(self, logical_id: str) -> str:
+        """The local name of a resource, from dev's start-up lines."""
+        line = self.live.wait_for(f" {logical_id}: ")
+        return line.rsplit(": ", 1)[1]
+
+    def queue_url(self, logical_id: str) -> str:
+        return str(self.client("sqs").get_queue_url(QueueName=self.resource(logical_id))["QueueUrl"])
+
+
+def until(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"{check} never became true")
+
+
+@pytest.fixture(scope="module")
+def stack() -> Iterator[Stack]:
+    out = Path(tempfile.mkdtemp(prefix="lambdaworks-services-out-"))
+    port = free_port()
+    live = LiveEmulator(PROJECT, "--services-port", str(port), "--parameter-overrides", f"OutDir={out}")
+    try:
+        yield Stack(live, port, out)
+    finally:
+        live.stop()
+        shutil.rmtree(out, ignore_errors=True)
+
+
+def test_startup_names_the_endpoint_and_every_resource(stack: Stack) -> None:
+    assert stack.live.wait_for(f"AWS services on http://127.0.0.1:{stack.port}")
+    assert stack.resource("JobsDlq") == "jobs-dlq"  # the template's own name
+    assert stack.resource("Uploads").startswith("lambdaworks-local-uploads-")  # generated: lower case for S3
+    assert stack.resource("Jobs").startswith("lambdaworks-local-Jobs-")
+    names = {b["Name"] for b in stack.client("s3").list_buckets()["Buckets"]}
+    assert stack.resource("Uploads") in names
+    tables = stack.client("dynamodb").list_tables()["TableNames"]
+    assert stack.resource("Items") in tables
+
+
+def test_functions_get_the_endpoint_and_the_local_values_of_ref_and_getatt(stack: Stack) -> None:
+    payload = stack.live.lambda_client().invoke(FunctionName="Processor", Payload=b"{}")["Payload"].read()
+    seen = json.loads(payload)
+    jobs, dlq = stack.resource("Jobs"), stack.resource("JobsDlq")
+    assert seen["AWS_ENDPOINT_URL"] == f"http://127.0.0.1:{stack.port}"
+    assert seen["QUEUE_URL"] == f"http://127.0.0.1:{stack.port}/123456789012/{jobs}" == stack.queue_url("Jobs")
+    assert seen["QUEUE_ARN"] == f"arn:aws:sqs:us-east-1:123456789012:{jobs}"
+    assert seen["QUEUE_NAME"] == jobs
+    assert seen["TABLE"] == stack.resource("Items")
+    assert seen["TOPIC"] == f"arn:aws:sns:us-east-1:123456789012:{stack.resource('Alerts')}"
+    assert seen["SUBBED"] == f"{stack.resource('Uploads')}/arn:aws:sqs:us-east-1:123456789012:{dlq}"
+
+
+def test_an_upload_runs_the_processor_which_writes_dynamodb_and_sqs(stack: Stack) -> None:
+    bucket = stack.resource("Uploads")
+    s3 = stack.client("s3")
+    s3.put_object(Bucket=bucket, Key="elsewhere/a.txt", Body=b"x")  # outside the prefix filter
+    s3.put_object(Bucket=bucket, Key="incoming/a.bin", Body=b"x")  # outside the suffix filter
+    s3.put_object(Bucket=bucket, Key="incoming/Happy Face.txt", Body=b"hello")
+    events = until(lambda: [e for e in stack.events("Processor") if "Records" in e])
+    time.sleep(0.5)
+    assert len([e for e in stack.events("Processor") if "Records" in e]) == 1
+    record = events[0]["Records"][0]
+    reference = json.loads((FIXTURES / "s3-event.json").read_text())["Records"][0]
+    assert set(record) == set(reference)
+    assert set(record["s3"]) == set(reference["s3"])
+    assert record["eventSource"] == "aws:s3"
+    assert record["eventName"] == "ObjectCreated:Put"
+    assert record["s3"]["bucket"] == {
+        "name": bucket,
+        "ownerIdentity": {"principalId": "EXAMPLE"},
+        "arn": f"arn:aws:s3:::{bucket}",
+    }
+    obj = record["s3"]["object"]
+    assert obj["key"] == "incoming/Happy+Face.txt"  # url-encoded, as S3 sends it
+    assert obj["size"] == 5
+    assert obj["eTag"] == "5d41402abc4b2a76b9719d911017c592"  # md5 of the body
+    assert obj["sequencer"]
+    # the processor's own boto3 calls reached the local table and queue
+    items = until(lambda: stack.client("dynamodb").scan(TableName=stack.resource("Items"))["Items"])
+    assert items == [{"id": {"S": "incoming/Happy+Face.txt"}, "size": {"N": "5"}}]
+    jobs = until(lambda: [e for e in stack.events("Worker") if "job incoming/Happy+Face.txt" in json.dumps(e)])
+    assert jobs[0]["Records"][0]["eventSource"] == "aws:sqs"
+
+
+def test_sqs_batches_are_deleted_when_they_succeed(stack: Stack) -> None:
+    sqs = stack.client("sqs")
+    url = stack.queue_url("Jobs")
+    bodies = {f"ok {n}" for n in range(25)}
+    for start in range(0, 25, 10):
+        entries = [{"Id": str(i), "MessageBody": b} for i, b in enumerate(sorted(bodies)[start : start + 10])]
+        sqs.send_message_batch(QueueUrl=url, Entries=entries)
+
+    def delivered() -> set[str]:
+        return {r["body"] for e in stack.events("Worker") for r in e["Records"]} & bodies
+
+    until(lambda: delivered() == bodies)
+    batches = [e for e in stack.events("Worker") if any(r["body"] in bodies for r in e["Records"])]
+    assert all(len(e["Records"]) <= 10 for e in batches)
+    record = batches[0]["Records"][0]
+    reference = json.loads((FIXTURES / "sqs-event.json").read_text())["Records"][0]
+    assert set(reference) - {"md5OfMessageAttributes"} <= set(record)
+    assert record["eventSourceARN"] == f"arn:aws:sqs:us-east-1:123456789012:{stack.resource('Jobs')}"
+    assert {"ApproximateReceiveCount", "SentTimestamp", "SenderId", "ApproximateFirstReceiveTimestamp"} <= set(
+        record["attributes"]
+    )
+    time.sleep(1.5)  # past the visibility timeout: nothing comes back, the batches were deleted
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert attributes["ApproximateNumberOfMessages"] == "0"
+    assert attributes["ApproximateNumberOfMessagesNotVisible"] == "0"
+
+
+def test_a_poison_message_lands_in_the_dead_letter_queue_after_max_receive_count(stack: Stack) -> None:
+    sqs = stack.client("sqs")
+    sqs.send_message(QueueUrl=stack.queue_url("Jobs"), MessageBody="poison 1")
+    dlq = stack.queue_url("JobsDlq")
+    moved = until(lambda: sqs.receive_message(QueueUrl=dlq, AttributeNames=["All"]).get("Messages"), timeout=30)
+    assert moved[0]["Body"] == "poison 1"
+    received = [r for e in stack.events("Worker") for r in e["Records"] if r["body"] == "poison 1"]
+    assert [r["attributes"]["ApproximateReceiveCount"] for r in received] == ["1", "2"]  # maxReceiveCount: 2
+
+
+def test_report_batch_item_failures_deletes_the_others(stack: Stack) -> None:
+    sqs = stack.client("sqs")
+    url = stack.queue_url("Partial")
+    sqs.send_message_batch(
+        QueueUrl=url,
+        Entries=[{"Id": str(i), "MessageBody": b} for i, b in enumerate(["fine a", "partial b", "fine c"])],
+    )
+
+    def receipts(body: str) -> list[str]:
+        return [
+            r["attributes"]["ApproximateReceiveCount"]
+            for e in stack.events("PartialWorker")
+            for r in e["Records"]
+            if r["body"] == body
+        ]
+
+    until(lambda: len(receipts("partial b")) >= 2, timeout=30)  # reported failed: back after the visibility timeout
+    assert receipts("fine a") == ["1"]
+    assert receipts("fine c") == ["1"]
+
+
+def test_sns_delivers_what_the_filter_policy_lets_through(stack: Stack) -> None:
+    sns = stack.client("sns")
+    topic = f"arn:aws:sns:us-east-1:123456789012:{stack.resource('Alerts')}"
+    attribute = {"DataType": "String", "StringValue": "low"}
+    sns.publish(TopicArn=topic, Message="ignored", MessageAttributes={"severity": attribute})
+    high = {"severity": {"DataType": "String", "StringValue": "high"}}
+    message_id = sns.publish(TopicArn=topic, Message="fire", Subject="alarm", MessageAttributes=high)["MessageId"]
+    events = until(lambda: [e for e in stack.events("Alerted") if "Records" in e])
+    time.sleep(0.5)
+    assert len([e for e in stack.events("Alerted") if "Records" in e]) == 1
+    record = events[0]["Records"][0]
+    reference = json.loads((FIXTURES / "sns-event.json").read_text())["Records"][0]
+    assert set(record) == set(reference)
+    assert set(reference["Sns"]) <= set(record["Sns"])
+    assert record["Sns"]["MessageId"] == message_id
+    assert (record["Sns"]["Message"], record["Sns"]["Subject"], record["Sns"]["TopicArn"]) == ("fire", "alarm", topic)
+    assert record["Sns"]["MessageAttributes"] == {"severity": {"Type": "String", "Value": "high"}}
+    subscriptions = sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]
+    assert record["EventSubscriptionArn"] in {s["SubscriptionArn"] for s in subscriptions}
+
+
+def test_eventbridge_rules_on_a_custom_bus_match_patterns(stack: Stack) -> None:
+    events = stack.client("events")
+    events.put_events(
+        Entries=[
+            {
+                "Source": "shop",
+                "DetailType": "OrderPlaced",
+                "Detail": json.dumps({"total": 250}),
+                "EventBusName": "orders",
+            },
+            {"Source": "other", "DetailType": "OrderPlaced", "Detail": "{}", "EventBusName": "orders"},
+        ]
+    )
+    got = until(lambda: len(stack.events("Ordered")) >= 2 and stack.events("Ordered"))
+    time.sleep(0.5)
+    got = stack.events("Ordered")
+    whole = [e for e in got if "detail-type" in e]
+    assert len(whole) == 1
+    assert whole[0]["source"] == "shop"
+    assert whole[0]["detail"] == {"total": 250}
+    assert {"version", "id", "detail-type", "source", "account", "time", "region", "resources", "detail"} <= set(
+        whole[0]
+    )
+    assert [e for e in got if "detail-type" not in e] == [{"total": 250}]  # InputPath: $.detail
