@@ -235,3 +235,36 @@ def test_eventbridge_rules_on_a_custom_bus_match_patterns(stack: Stack) -> None:
         whole[0]
     )
     assert [e for e in got if "detail-type" not in e] == [{"total": 250}]  # InputPath: $.detail
+
+
+def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
+    """Objects and messages are kept in the state folder across a Ctrl-C; --fresh starts empty."""
+    port, state, out = free_port(), tmp_path / "state", tmp_path / "out"
+    flags = ("--services-port", str(port), "--parameter-overrides", f"OutDir={out}")
+    first = LiveEmulator(PROJECT, *flags, state_dir=state)
+    stack = Stack(first, port, out)
+    try:
+        bucket = stack.resource("Uploads")
+        stack.client("s3").put_object(Bucket=bucket, Key="kept/report.csv", Body=b"a,b\n")
+        stack.client("sqs").send_message(QueueUrl=stack.queue_url("JobsDlq"), MessageBody="parked")
+    finally:
+        assert first.stop() == 0
+    assert (state / "services" / "s3.pickle").is_file()
+
+    again = LiveEmulator(PROJECT, *flags, state_dir=state)
+    stack = Stack(again, port, out)
+    try:
+        assert again.wait_for("kept from the last run: ")
+        keys = [o["Key"] for o in stack.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
+        assert keys == ["kept/report.csv"]
+        messages = stack.client("sqs").receive_message(QueueUrl=stack.queue_url("JobsDlq")).get("Messages", [])
+        assert [m["Body"] for m in messages] == ["parked"]
+    finally:
+        assert again.stop() == 0
+
+    fresh = LiveEmulator(PROJECT, *flags, "--fresh", state_dir=state)
+    stack = Stack(fresh, port, out)
+    try:
+        assert stack.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount") == 0
+    finally:
+        fresh.stop()

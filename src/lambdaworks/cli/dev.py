@@ -58,6 +58,12 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     help="Port of the local AWS services (S3, SQS, SNS, DynamoDB, EventBridge), started when the template "
     "declares such resources.",
 )
+@click.option(
+    "--fresh",
+    is_flag=True,
+    help="Start the local AWS services empty (by default their objects, messages and items are kept from the "
+    "last run, in .lambdaworks/services).",
+)
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
@@ -97,6 +103,7 @@ def dev_command(
     invoke_port: int,
     url_port: int,
     services_port: int,
+    fresh: bool,
     pass_env: tuple[str, ...],
     pass_aws_credentials: bool,
     log_file: Path | None,
@@ -142,6 +149,7 @@ def dev_command(
         host_variables=HostVariables(pass_env, pass_aws_credentials),
         adopt_orphans=True,
         services_port=services_port,
+        fresh_services=fresh,
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 

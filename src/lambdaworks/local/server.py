@@ -74,6 +74,7 @@ class EmulatorConfig:
     host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
     adopt_orphans: bool = False  # end what functions leave behind at stop (dev's own process only)
     services_port: int = DEFAULT_SERVICES_PORT  # the local AWS services' endpoint (when the template has resources)
+    fresh_services: bool = False  # --fresh: the services start empty instead of as the last run left them
 
 
 class Emulator:
@@ -85,7 +86,7 @@ class Emulator:
         state = layout.state_dir(project.root, config.state_dir)
         logs = logs or Logs()
         self.services = (
-            ServicesProcess(project, config.services_port, config.invoke_port, state, logs)
+            ServicesProcess(project, config.services_port, config.invoke_port, state, logs, config.fresh_services)
             if project.services
             else None
         )

@@ -42,8 +42,11 @@ def spec_of(project: Project) -> Spec:
 class ServicesProcess:
     """The services process of one ``dev``."""
 
-    def __init__(self, project: Project, port: int, invoke_port: int, state: Path, logs: Logs) -> None:
+    def __init__(
+        self, project: Project, port: int, invoke_port: int, state: Path, logs: Logs, fresh: bool = False
+    ) -> None:
         self.project = project
+        self.fresh = fresh
         self.port = port
         self.invoke_port = invoke_port
         self.folder = state / "services"
@@ -66,6 +69,9 @@ class ServicesProcess:
             f"http://127.0.0.1:{self.invoke_port}",
             "--spec",
             str(spec),
+            "--state",
+            str(self.folder),
+            *(["--fresh"] if self.fresh else []),
             stdin=asyncio.subprocess.DEVNULL,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.STDOUT,

@@ -10,6 +10,7 @@
         checked/            translations and cfn-lint results, by template hash
       state.db              ``dev``: the async queue and the dead letters (SQLite)
       processes/            ``dev``: each running emulator's process tree, for the next start after a crash
+      services/             ``dev``: the local AWS services' contents (one pickle a service) and spec.json
       from-build/           ``dev --from-build``: the build's zips, unpacked
 
 ``dev --state-dir`` moves what ``dev`` keeps (``state.db``, ``processes/``, ``from-build/``) elsewhere; the build

@@ -73,6 +73,7 @@ class Notifier:
         self.api = api
         self.stop = stop
         self.pending: list[tuple[str, bytes]] = []
+        self.sending = 0  # taken from pending, not yet accepted
         self.ready = threading.Condition()
         self.thread = threading.Thread(target=self._run, name="notifier", daemon=True)
         self.thread.start()
@@ -88,11 +89,14 @@ class Notifier:
                 while not self.pending and not self.stop.is_set():
                     self.ready.wait(0.5)
                 batch, self.pending = self.pending, []
+                self.sending = len(batch)
             for function, payload in batch:
                 self.api.invoke_until_accepted(function, payload, self.stop)
+                self.sending -= 1
 
-    def drain(self, timeout: float = 5.0) -> None:
-        """Wait (a little) for what is pending to be accepted, at a stop."""
+    def drain(self, timeout: float = 10.0) -> None:
+        """At a stop, before ``stop`` is set: wait for what is pending to be accepted by the emulator
+        (which stops the services before its own Invoke API), so a notification is not lost."""
         deadline = time.monotonic() + timeout
-        while self.pending and time.monotonic() < deadline:
+        while (self.pending or self.sending) and time.monotonic() < deadline:
             time.sleep(0.02)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.services.spec import Spec
+from lambdaworks.services.state import StateKeeper, Watch
 from lambdaworks.wire.common import REGION
 
 READY = "READY"
@@ -28,15 +29,19 @@ def log(message: str) -> None:
     print(message, flush=True)
 
 
-def serve(host: str, port: int) -> Any:
-    """moto's WSGI application on a threaded server (the one ``moto_server`` runs)."""
+def serve(host: str, port: int, keeper: StateKeeper) -> Any:
+    """moto's WSGI application on a threaded server (the one ``moto_server`` runs), watched for changes."""
     from moto.moto_server.werkzeug_app import DomainDispatcherApplication, MotoRequestHandler, create_backend_app
     from werkzeug.serving import make_server
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)
     os.environ.setdefault("MOTO_PORT", str(port))
     server = make_server(
-        host, port, DomainDispatcherApplication(create_backend_app), threaded=True, request_handler=MotoRequestHandler
+        host,
+        port,
+        Watch(DomainDispatcherApplication(create_backend_app), keeper),
+        threaded=True,
+        request_handler=MotoRequestHandler,
     )
     threading.Thread(target=server.serve_forever, name="endpoint", daemon=True).start()
     return server
@@ -48,26 +53,39 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--invoke-url", required=True)
     parser.add_argument("--spec", type=Path, required=True)
+    parser.add_argument("--state", type=Path, required=True, help="where the services' contents are kept")
+    parser.add_argument("--fresh", action="store_true", help="start every service empty")
     args = parser.parse_args(argv)
 
-    stop = threading.Event()
+    stop = threading.Event()  # the pollers and the state keeper stop; pending notifications are sent first
+    ending = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, lambda *_: ending.set())
     spec = Spec.loads(args.spec.read_text())
 
     from lambdaworks.services.wiring import Wiring
 
-    server = serve(args.host, args.port)
+    keeper = StateKeeper(args.state, log)
+    if args.fresh:
+        StateKeeper.forget(args.state)
+    restored = keeper.restore()
+    if restored:
+        log(f"kept from the last run: {', '.join(restored)} (--fresh starts empty)")
+    server = serve(args.host, args.port, keeper)
     endpoint = f"http://127.0.0.1:{server.server_port}"
-    wiring = Wiring(spec, endpoint, args.invoke_url, stop, log)
+    wiring = Wiring(spec, endpoint, args.invoke_url, stop, log, keeper)
     wiring.start()
+    saver = threading.Thread(target=keeper.run, args=(stop,), name="state", daemon=True)
+    saver.start()
     print(f"{READY} {json.dumps({'port': server.server_port})}", flush=True)
     parent = os.getppid()
-    while not stop.wait(0.5):
+    while not ending.wait(0.5):
         if os.getppid() != parent:  # the emulator is gone: so are we
             break
     wiring.close()
     server.shutdown()
+    stop.set()
+    saver.join(10)  # the last changes are written
     sys.exit(0)
 
 

@@ -13,6 +13,7 @@ from lambdaworks.services.notifications import sequencer, sns_event, target_payl
 from lambdaworks.services.process import client
 from lambdaworks.services.spec import Spec
 from lambdaworks.services.sqs import Poller, mapping_of
+from lambdaworks.services.state import StateKeeper
 from lambdaworks.wire.records import s3_event
 
 
@@ -23,11 +24,20 @@ def function_name(arn: str) -> str:
 class Wiring:
     """Creates the resources, installs the hooks, runs the pollers."""
 
-    def __init__(self, spec: Spec, endpoint: str, invoke_url: str, stop: threading.Event, log: Callable[[str], None]):
+    def __init__(
+        self,
+        spec: Spec,
+        endpoint: str,
+        invoke_url: str,
+        stop: threading.Event,
+        log: Callable[[str], None],
+        keeper: StateKeeper,
+    ) -> None:
         self.spec = spec
         self.endpoint = endpoint
         self.stop = stop
         self.log = log
+        self.keeper = keeper
         self.api = LambdaApi(invoke_url)
         self.notifier = Notifier(self.api, stop)
         self.pollers: dict[str, list[Poller]] = {}  # queue name -> its pollers
@@ -63,8 +73,8 @@ class Wiring:
                 poller.start()
 
     def close(self) -> None:
-        self.stop.set()
         self.notifier.drain()
+        self.stop.set()
 
     # -- hooks ----------------------------------------------------------------------------------
 
@@ -92,5 +102,6 @@ class Wiring:
         self.notifier.send(function_name(str(target["Arn"])), target_payload(target, event))
 
     def on_queue(self, queue_name: str) -> None:
+        self.keeper.mark("sqs")  # also when moto itself sent it (from SNS, S3 or a rule)
         for poller in self.pollers.get(queue_name, ()):
             poller.wake.set()
