@@ -237,6 +237,42 @@ def test_eventbridge_rules_on_a_custom_bus_match_patterns(stack: Stack) -> None:
     assert [e for e in got if "detail-type" not in e] == [{"total": 250}]  # InputPath: $.detail
 
 
+def test_dynamodb_stream_records_arrive_in_order_and_a_poison_batch_is_bisected_then_given_up(stack: Stack) -> None:
+    ddb = stack.client("dynamodb")
+    table = stack.resource("Ledger")
+    for n in range(3):
+        ddb.put_item(TableName=table, Item={"pk": {"S": f"order-{n}"}, "n": {"N": str(n)}})
+    ddb.update_item(
+        TableName=table,
+        Key={"pk": {"S": "order-0"}},
+        UpdateExpression="SET n = :n",
+        ExpressionAttributeValues={":n": {"N": "10"}},
+    )
+
+    def seen() -> list[tuple[str, str]]:
+        return [
+            (r["eventName"], r["dynamodb"]["Keys"]["pk"]["S"])
+            for e in stack.events("Changes")
+            for r in e["Records"]
+            if "poison" not in (r["dynamodb"].get("NewImage") or {})
+        ]
+
+    until(lambda: len(seen()) >= 4)
+    assert seen()[:4] == [("INSERT", "order-0"), ("INSERT", "order-1"), ("INSERT", "order-2"), ("MODIFY", "order-0")]
+    record = stack.events("Changes")[0]["Records"][0]
+    reference = json.loads((FIXTURES / "dynamodb-event.json").read_text())["Records"][0]
+    assert {"eventID", "eventName", "eventVersion", "eventSource", "awsRegion", "dynamodb"} <= set(record)
+    assert record["eventSourceARN"].startswith(f"arn:aws:dynamodb:us-east-1:123456789012:table/{table}/stream/")
+    assert {"Keys", "NewImage", "SequenceNumber", "SizeBytes", "StreamViewType"} <= set(record["dynamodb"])
+    assert record["eventVersion"] == reference["eventVersion"]
+    assert isinstance(record["dynamodb"]["ApproximateCreationDateTime"], int)
+
+    ddb.put_item(TableName=table, Item={"pk": {"S": "bad"}, "poison": {"BOOL": True}})
+    ddb.put_item(TableName=table, Item={"pk": {"S": "after"}})
+    stack.live.wait_for("stream records of " + table + " given up after 2 attempts", timeout=30)
+    until(lambda: ("INSERT", "after") in seen())
+
+
 def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
     """Objects and messages are kept in the state folder across a Ctrl-C; --fresh starts empty."""
     port, state, out = free_port(), tmp_path / "state", tmp_path / "out"

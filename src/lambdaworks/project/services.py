@@ -175,11 +175,25 @@ SOURCE_PROPERTIES = {
     "SNS": {"Topic", "FilterPolicy", "FilterPolicyScope"},
     "EventBridgeRule": {"Pattern", "EventBusName", "Input", "InputPath", "Target", "RuleName", "State"},
     "CloudWatchEvent": {"Pattern", "EventBusName", "Input", "InputPath", "State"},
+    "DynamoDB": {
+        "Stream",
+        "StartingPosition",
+        "BatchSize",
+        "MaximumRetryAttempts",
+        "BisectBatchOnFunctionError",
+        "FunctionResponseTypes",
+        "Enabled",
+    },
 }
 
 
 #: The property naming the resource an event source reads, and the attribute it must equal.
-SOURCE_RESOURCE = {"S3": ("Bucket", "Ref"), "SQS": ("Queue", "Arn"), "SNS": ("Topic", "Arn")}
+SOURCE_RESOURCE = {
+    "S3": ("Bucket", "Ref"),
+    "SQS": ("Queue", "Arn"),
+    "SNS": ("Topic", "Arn"),
+    "DynamoDB": ("Stream", "StreamArn"),
+}
 
 
 def source_problems(

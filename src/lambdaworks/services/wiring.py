@@ -7,13 +7,14 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from lambdaworks.services import hooks, provision
+from lambdaworks.services import hooks, provision, streams
 from lambdaworks.services.invoke import LambdaApi, Notifier
 from lambdaworks.services.notifications import sequencer, sns_event, target_payload
 from lambdaworks.services.process import client
 from lambdaworks.services.spec import Spec
 from lambdaworks.services.sqs import Poller, mapping_of
 from lambdaworks.services.state import StateKeeper
+from lambdaworks.services.streams import StreamReader
 from lambdaworks.wire.records import s3_event
 
 
@@ -41,6 +42,7 @@ class Wiring:
         self.api = LambdaApi(invoke_url)
         self.notifier = Notifier(self.api, stop)
         self.pollers: dict[str, list[Poller]] = {}  # queue name -> its pollers
+        self.readers: dict[str, list[StreamReader]] = {}  # table name -> its stream readers
         self._clients: dict[str, Any] = {}
         self._lock = threading.Lock()
 
@@ -57,7 +59,7 @@ class Wiring:
                 sns=self.on_sns,
                 events=self.on_event,
                 queue_changed=self.on_queue,
-                stream_changed=lambda table: None,
+                stream_changed=self.on_stream,
             )
         )
         provision.Provisioner(self.client, self.log).create(self.spec.resources, self.spec.sources)
@@ -71,6 +73,13 @@ class Wiring:
                 poller = Poller(mapping, sqs, url, self.api, self.stop, self.log)
                 self.pollers.setdefault(mapping.queue_name, []).append(poller)
                 poller.start()
+            elif source.kind == "DynamoDB":
+                stream = streams.mapping_of(source)
+                if not stream.enabled:
+                    continue
+                reader = StreamReader(stream, client("dynamodbstreams", self.endpoint), self.api, self.stop, self.log)
+                self.readers.setdefault(stream.table, []).append(reader)
+                reader.start()
 
     def close(self) -> None:
         self.notifier.drain()
@@ -100,6 +109,11 @@ class Wiring:
 
     def on_event(self, target: dict[str, Any], event: dict[str, Any]) -> None:
         self.notifier.send(function_name(str(target["Arn"])), target_payload(target, event))
+
+    def on_stream(self, table: str) -> None:
+        self.keeper.mark("dynamodb")
+        for reader in self.readers.get(table, ()):
+            reader.wake.set()
 
     def on_queue(self, queue_name: str) -> None:
         self.keeper.mark("sqs")  # also when moto itself sent it (from SNS, S3 or a rule)

@@ -43,3 +43,10 @@ def work(event: dict[str, Any], context: Any) -> dict[str, Any]:
     return {
         "batchItemFailures": [{"itemIdentifier": r["messageId"]} for r in event["Records"] if "partial" in r["body"]]
     }
+
+
+def changes(event: dict[str, Any], context: Any) -> None:
+    """A stream batch: fails while it holds an item marked poison."""
+    _keep(event, context)
+    if any("poison" in (r["dynamodb"].get("NewImage") or {}) for r in event["Records"]):
+        raise ValueError("poison item")
