@@ -17,8 +17,9 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from lambdaworks.services.front import Watch
 from lambdaworks.services.spec import Spec
-from lambdaworks.services.state import StateKeeper, Watch
+from lambdaworks.services.state import StateKeeper
 from lambdaworks.wire.common import REGION
 
 READY = "READY"
