@@ -10,6 +10,7 @@ pollers wake at once instead of on their next round.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -123,6 +124,15 @@ def _sqs(callbacks: Callbacks) -> None:
 
     SQSBackend.send_message = sent  # type: ignore[method-assign]
     SQSBackend.send_message_batch = sent_batch  # type: ignore[method-assign]
+
+    def retained(self: Any, queue_name: str, message: Any) -> bool:
+        """moto's own check computes every attribute of the queue (its message counts: a pass over all
+        its messages) for each message received: 0.7 s a receive with 1,000 messages waiting. The
+        same rule, reading the one attribute it needs."""
+        period = int(self.get_queue(queue_name).message_retention_period)
+        return bool(period + message.sent_timestamp / 1000 > time.time())
+
+    SQSBackend.is_message_valid_based_on_retention_period = retained  # type: ignore[method-assign]
 
 
 def _dynamodb(callbacks: Callbacks) -> None:

@@ -23,6 +23,8 @@ from lambdaworks.services.state import StateKeeper
 from lambdaworks.wire.common import REGION
 
 READY = "READY"
+_session: Any = None
+_session_lock = threading.Lock()
 CREDENTIALS = {"aws_access_key_id": "lambdaworks", "aws_secret_access_key": "lambdaworks"}
 
 
@@ -76,9 +78,10 @@ def main(argv: list[str] | None = None) -> None:
     endpoint = f"http://127.0.0.1:{server.server_port}"
     wiring = Wiring(spec, endpoint, args.invoke_url, stop, log, keeper)
     wiring.start()
+    print(f"{READY} {json.dumps({'port': server.server_port})}", flush=True)
+    wiring.start_sources()
     saver = threading.Thread(target=keeper.run, args=(stop,), name="state", daemon=True)
     saver.start()
-    print(f"{READY} {json.dumps({'port': server.server_port})}", flush=True)
     parent = os.getppid()
     while not ending.wait(0.5):
         if os.getppid() != parent:  # the emulator is gone: so are we
@@ -92,13 +95,17 @@ def main(argv: list[str] | None = None) -> None:
 
 def client(service: str, endpoint: str) -> Any:
     """A boto3 client of the local endpoint (dummy credentials, no retries)."""
+    global _session
     import boto3
     from botocore.config import Config
 
-    return boto3.session.Session().client(
-        service,
-        endpoint_url=endpoint,
-        region_name=REGION,
-        config=Config(retries={"max_attempts": 2}),
-        **CREDENTIALS,
-    )
+    with _session_lock:  # one session: its loaded models serve every client (a new one costs 0.15 s)
+        if _session is None:
+            _session = boto3.session.Session()
+        return _session.client(
+            service,
+            endpoint_url=endpoint,
+            region_name=REGION,
+            config=Config(retries={"max_attempts": 2}),
+            **CREDENTIALS,
+        )

@@ -53,6 +53,7 @@ class Wiring:
             return self._clients[service]
 
     def start(self) -> None:
+        """Install the hooks and create the resources."""
         hooks.install(
             hooks.Callbacks(
                 s3=self.on_s3,
@@ -63,6 +64,9 @@ class Wiring:
             )
         )
         provision.Provisioner(self.client, self.log).create(self.spec.resources, self.spec.sources)
+
+    def start_sources(self) -> None:
+        """Start the pollers (after READY: the resources exist, and the emulator need not wait for them)."""
         for source in self.spec.sources:
             if source.kind == "SQS":
                 mapping = mapping_of(source)
