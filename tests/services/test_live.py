@@ -304,3 +304,12 @@ def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> No
         assert stack.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount") == 0
     finally:
         fresh.stop()
+
+
+def test_the_local_stack_fixture_hands_out_clients_bound_to_the_services(local_stack: Any) -> None:
+    """lambdaworks.testing's fixture, as a user's test suite uses it."""
+    stack = local_stack(PROJECT)
+    names = {b["Name"] for b in stack.client("s3").list_buckets()["Buckets"]}
+    assert any(name.startswith("lambdaworks-local-uploads-") for name in names)
+    answer = stack.client("lambda").invoke(FunctionName="Processor", Payload=b"{}")
+    assert json.loads(answer["Payload"].read())["AWS_ENDPOINT_URL"] == stack.services_url

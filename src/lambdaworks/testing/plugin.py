@@ -2,17 +2,23 @@
 
 * ``lambda_context`` - a fresh :class:`~lambdaworks.LambdaContext` (3 s timeout).
 * ``lambda_client`` - a factory: ``lambda_client(handler, source="http-v2")`` -> :class:`LambdaClient`.
+* ``local_stack`` - a factory: ``local_stack("path/to/project")`` runs ``lambdaworks dev`` on free
+  ports, its local AWS services included, and returns a :class:`~lambdaworks.testing.stack.LocalStack`
+  (``.url``, ``.client("s3")``, ``.client("lambda")``, ``.wait_for(text)``); stopped after the test.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from lambdaworks.runtime.context import LambdaContext
 from lambdaworks.testing.client import LambdaClient
+
+if TYPE_CHECKING:
+    from lambdaworks.testing.stack import LocalStack
 
 
 @pytest.fixture
@@ -29,3 +35,20 @@ def lambda_client() -> Callable[..., LambdaClient]:
         return LambdaClient(handler, source, **event_defaults)
 
     return make
+
+
+@pytest.fixture
+def local_stack() -> Iterator[Callable[..., LocalStack]]:
+    """Factory: ``local_stack(project_dir, *dev_options)`` -> a running emulator with its services."""
+    from lambdaworks.testing.stack import LocalStack  # a subprocess and boto3: only for the tests that use it
+
+    started: list[LocalStack] = []
+
+    def start(project_dir: Any, *options: str) -> LocalStack:
+        stack = LocalStack(project_dir, *options)
+        started.append(stack)
+        return stack
+
+    yield start
+    for stack in started:
+        stack.stop()

@@ -1,0 +1,94 @@
+"""A running ``lambdaworks dev`` for tests: the project's APIs, its Invoke API and its local AWS
+services, with boto3 clients bound to them (see the ``local_stack`` fixture)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+REGION = "us-east-1"
+CREDENTIALS = {"aws_access_key_id": "lambdaworks", "aws_secret_access_key": "lambdaworks"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class LocalStack:
+    """``lambdaworks dev`` on free ports with an empty state folder of its own."""
+
+    def __init__(self, project_dir: str | Path, *options: str, start_timeout: float = 60.0) -> None:
+        self.port, self.invoke_port, self.services_port = free_port(), free_port(), free_port()
+        self.state = Path(tempfile.mkdtemp(prefix="lambdaworks-stack-"))
+        self.lines: list[str] = []
+        argv = [sys.executable, "-m", "lambdaworks.cli", "dev", str(project_dir)]
+        argv += ["--port", str(self.port), "--invoke-port", str(self.invoke_port)]
+        argv += ["--services-port", str(self.services_port), "--url-port", "0"]
+        argv += ["--state-dir", str(self.state), "--no-reload", *options]
+        self.process = subprocess.Popen(
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        threading.Thread(target=self._read, daemon=True).start()
+        self.wait_for("Ready.", timeout=start_timeout)
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    @property
+    def url(self) -> str:
+        """The API Gateway front."""
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def services_url(self) -> str:
+        return f"http://127.0.0.1:{self.services_port}"
+
+    def wait_for(self, text: str, timeout: float = 10.0) -> str:
+        """The first output line containing ``text`` (TimeoutError after ``timeout`` seconds)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for line in list(self.lines):
+                if text in line:
+                    return line
+            if self.process.poll() is not None:
+                raise RuntimeError("lambdaworks dev exited:\n" + "\n".join(self.lines[-40:]))
+            time.sleep(0.02)
+        raise TimeoutError(f"no output line with {text!r} within {timeout} s:\n" + "\n".join(self.lines[-40:]))
+
+    def client(self, service: str, **config: Any) -> Any:
+        """A boto3 client of ``service``: ``lambda`` is the Invoke API, anything else the local services."""
+        import boto3
+
+        port = self.invoke_port if service == "lambda" else self.services_port
+        return boto3.client(
+            service, endpoint_url=f"http://127.0.0.1:{port}", region_name=REGION, **CREDENTIALS, **config
+        )
+
+    def stop(self) -> int:
+        """Ctrl-C, as a developer stops it; its exit status."""
+        if self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGINT)
+            try:
+                self.process.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(5)
+        if self.process.stdout is not None:
+            self.process.stdout.close()
+        return self.process.returncode
