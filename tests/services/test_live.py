@@ -169,6 +169,30 @@ def test_a_poison_message_lands_in_the_dead_letter_queue_after_max_receive_count
     assert [r["attributes"]["ApproximateReceiveCount"] for r in received] == ["1", "2"]  # maxReceiveCount: 2
 
 
+def test_no_message_is_lost_across_crashes_and_timeouts_and_poison_goes_to_the_dlq(stack: Stack) -> None:
+    """20 consumer failures (10 crashes, 10 timeouts) and 2 poison messages among 25: every other
+    message is processed, each poison message is in the DLQ after exactly maxReceiveCount (3)."""
+    sqs = stack.client("sqs")
+    url = stack.queue_url("Rough")
+    bodies = [f"crash-{n}" for n in range(10)] + [f"slow-{n}" for n in range(10)] + [f"fine-{n}" for n in range(3)]
+    for body in [*bodies, "poison-0", "poison-1"]:
+        sqs.send_message(QueueUrl=url, MessageBody=body)
+    done = stack.out / "rough"
+    until(lambda: done.is_dir() and {p.name for p in done.iterdir()} >= set(bodies), timeout=60)
+    dlq = stack.queue_url("RoughDlq")
+
+    def parked() -> list[dict[str, Any]]:
+        return sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10, VisibilityTimeout=0).get("Messages", [])
+
+    moved = until(lambda: len(parked()) == 2 and parked(), timeout=60)
+    assert sorted(m["Body"] for m in moved) == ["poison-0", "poison-1"]
+    assert {p.name for p in done.iterdir()} == set(bodies)  # the poison ones never succeeded
+    crashed = [line for line in stack.live.lines if "Runtime exited with error" in line and "RoughWorker" in line]
+    timed_out = [line for line in stack.live.lines if "Task timed out" in line and "RoughWorker" in line]
+    assert len(crashed) >= 10
+    assert len(timed_out) >= 10
+
+
 def test_report_batch_item_failures_deletes_the_others(stack: Stack) -> None:
     sqs = stack.client("sqs")
     url = stack.queue_url("Partial")

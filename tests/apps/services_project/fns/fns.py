@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -50,3 +51,19 @@ def changes(event: dict[str, Any], context: Any) -> None:
     _keep(event, context)
     if any("poison" in (r["dynamodb"].get("NewImage") or {}) for r in event["Records"]):
         raise ValueError("poison item")
+
+
+def rough(event: dict[str, Any], context: Any) -> None:
+    """On its first receive, a "crash" message kills the environment and a "slow" one times out; a
+    "poison" one fails every time; the rest succeed. Each success leaves a file."""
+    record = event["Records"][0]
+    body, attempt = record["body"], record["attributes"]["ApproximateReceiveCount"]
+    if "poison" in body:
+        raise ValueError("poison")
+    if attempt == "1" and body.startswith("crash"):
+        os._exit(1)
+    if attempt == "1" and body.startswith("slow"):
+        time.sleep(5)
+    done = Path(os.environ["OUT_DIR"], "rough")
+    done.mkdir(parents=True, exist_ok=True)
+    (done / body).write_text(attempt)
