@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from lambdaworks.local.environment import Environment, Invocation
+from lambdaworks.local.environment import Environment
+from lambdaworks.local.invocation import Invocation
 from lambdaworks.project import load_project
 from tests.local.conftest import PROJECT
 

@@ -117,8 +117,8 @@ def dev_command(
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
     from lambdaworks.local.authorizers import startup_warnings
+    from lambdaworks.local.emulator import Emulator, EmulatorConfig, PortInUse
     from lambdaworks.local.logs import Logs
-    from lambdaworks.local.server import Emulator, EmulatorConfig, PortInUse
     from lambdaworks.local.services import ServicesError
 
     settings = local.settings

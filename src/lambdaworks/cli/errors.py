@@ -39,7 +39,7 @@ EXPECTED: dict[tuple[str, str], int] = {
     ("lambdaworks.build.errors", "BuildError"): FAILED,
     ("lambdaworks.deploy.errors", "DeployError"): FAILED,
     ("lambdaworks.cli.loading", "TargetError"): FAILED,
-    ("lambdaworks.local.server", "PortInUse"): FAILED,
+    ("lambdaworks.local.emulator", "PortInUse"): FAILED,
     ("lambdaworks.runtime.errors", "LambdaworksRuntimeError"): FAILED,
 }
 

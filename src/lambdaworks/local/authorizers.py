@@ -20,6 +20,7 @@ from urllib.parse import parse_qsl
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import QUEUE_WAIT, Invoker
 from lambdaworks.local.jwt_auth import JwtRejected, JwtVerifier, stringify_claims, token_scopes
+from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import IAM_AUTH, Api, Authorizer, Project, Route
 from lambdaworks.wire.common import ACCOUNT, REGION
@@ -95,8 +96,9 @@ def _context_values(context: Any, stringify: bool) -> dict[str, Any]:
 class Authorization:
     """Runs a route's authorizer for a request, with the result cache of each authorizer."""
 
-    def __init__(self, invoker: Invoker, jwt: JwtVerifier) -> None:
+    def __init__(self, invoker: Invoker, logs: Logs, jwt: JwtVerifier) -> None:
         self.invoker = invoker
+        self.logs = logs
         self.jwt = jwt
         self.cache: dict[tuple[str, str, tuple[str, ...]], tuple[float, dict[str, Any]]] = {}
 
@@ -127,7 +129,7 @@ class Authorization:
         try:
             return await self._lambda(api, authorizer, arn, identity, event)
         except Malformed as exc:
-            self.invoker.logs.line("lambdaworks", f"authorizer {authorizer.name}: {exc}; answering 500")
+            self.logs.line("lambdaworks", f"authorizer {authorizer.name}: {exc}; answering 500")
             return Verdict(self._error(api))
 
     @staticmethod

@@ -23,8 +23,10 @@ import time
 from collections import Counter
 from typing import Any
 
-from lambdaworks.local.environment import Outcome
+from lambdaworks.local.invocation import Outcome
 from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.live import LiveProject
+from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.store import QueuedEvent, Store
 from lambdaworks.project.model import Destination, Function, function_arn
@@ -76,8 +78,12 @@ def dead_letter_message(event: QueuedEvent, outcome: Outcome | None, condition: 
 class AsyncDelivery:
     """Accepts asynchronous events and delivers them until each one is done or dead-lettered."""
 
-    def __init__(self, invoker: Invoker, store: Store, retry_delay: float = MINUTE) -> None:
+    def __init__(
+        self, invoker: Invoker, live: LiveProject, logs: Logs, store: Store, retry_delay: float = MINUTE
+    ) -> None:
         self.invoker = invoker
+        self.live = live
+        self.logs = logs
         self.store = store
         self.scale = retry_delay / MINUTE
         self.in_flight: Counter[str] = Counter()
@@ -95,7 +101,7 @@ class AsyncDelivery:
         """Deliver until cancelled. Leases left by a killed emulator are taken up again first."""
         recovered = self.store.recover()
         if recovered:
-            self.invoker.logs.line("lambdaworks", f"{recovered} async events were in flight at the last stop: retrying")
+            self.logs.line("lambdaworks", f"{recovered} async events were in flight at the last stop: retrying")
         while True:
             self.wake.clear()
             now = time.time()
@@ -115,7 +121,7 @@ class AsyncDelivery:
                 await asyncio.wait_for(self.wake.wait(), wait)
 
     def _limit(self, name: str) -> int:
-        function = self.invoker.project.functions.get(name)
+        function = self.live.current.functions.get(name)
         return function.concurrency if function is not None else 1
 
     async def attempt(self, event: QueuedEvent) -> None:
@@ -125,14 +131,14 @@ class AsyncDelivery:
         except asyncio.CancelledError:
             raise
         except Exception as exc:  # never lose the event to a bug of ours: try again shortly
-            self.invoker.logs.line("lambdaworks", f"async event {event.id}: delivery error {exc!r}; retrying")
+            self.logs.line("lambdaworks", f"async event {event.id}: delivery error {exc!r}; retrying")
             self.store.retry(event.id, time.time() + THROTTLE_FIRST * self.scale, counted=False)
         finally:
             self.in_flight[event.function] -= 1
             self.wake.set()
 
     async def _attempt(self, event: QueuedEvent) -> None:
-        function = self.invoker.project.functions.get(event.function)
+        function = self.live.current.functions.get(event.function)
         if function is None:
             self._failed(event, None, "FunctionNotFound", event.attempts)
             return
@@ -156,7 +162,7 @@ class AsyncDelivery:
             self._failed(event, outcome, "RetriesExhausted", attempts, function)
         else:
             delay = MINUTE * attempts * self.scale
-            self.invoker.logs.line(
+            self.logs.line(
                 event.function,
                 f"async event {event.id}: attempt {attempts} failed ({outcome.error_type}); retry in {delay:g}s",
             )
@@ -204,7 +210,7 @@ class AsyncDelivery:
                 label = f"{kind} {target.arn}" if target is not None else "no destination configured"
                 records.append((condition, label, body))
                 where = f"the dead-letter store ({label})" if condition != "Success" else f"the store ({label})"
-            self.invoker.logs.line(event.function, f"async event {event.id}: {condition} -> {where}")
+            self.logs.line(event.function, f"async event {event.id}: {condition} -> {where}")
         self.store.finish(event, records, forwards)
         if forwards:
             self.wake.set()

@@ -1,11 +1,9 @@
-"""One execution environment: an OS process running a Runtime API client, and its Runtime API.
-
-Each environment gets its own Runtime API listener on 127.0.0.1 (``AWS_LAMBDA_RUNTIME_API``), so
-any client works: ours (``lambdaworks.runtime.bootstrap``), AWS's ``awslambdaric``, or a
-``provided`` runtime's ``bootstrap`` executable. Ours is also offered the same API on a Unix socket
-(``LAMBDAWORKS_RUNTIME_SOCKET``), which costs less per invocation than loopback TCP. It runs one
-invocation at a time; on timeout, memory overrun or crash it is killed and reports AWS's error
-shape, and the pool replaces it.
+"""One execution environment's supervisor: the OS process running a Runtime API client, its
+output, its memory, its exit, and the invocations it runs one at a time through its own
+:class:`~lambdaworks.local.runtime_api.RuntimeApi`. On timeout, memory overrun or crash the process
+is killed and the invocation gets AWS's error shape; the pool replaces the environment. What the
+process's environment variables hold is :mod:`~lambdaworks.local.variables`' job, the invocation
+records :mod:`~lambdaworks.local.invocation`'s.
 """
 
 from __future__ import annotations
@@ -16,83 +14,24 @@ import json
 import os
 import shutil
 import signal
-import socket
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
-from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
+from lambdaworks.local.invocation import (
+    INIT_TIMEOUT,
+    Invocation,
+    Outcome,
+    error_body,
+)
 from lambdaworks.local.processes import peak_mb, tree_resident_mb
+from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
-from lambdaworks.project.model import Function, function_arn
+from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
-from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
-
-INIT_TIMEOUT = 10.0
-NEXT = "/2018-06-01/runtime/invocation/next"
-PREFIX = "/2018-06-01/runtime/invocation/"
-INIT_ERROR = "/2018-06-01/runtime/init/error"
-
-
-@dataclass
-class Invocation:
-    """One event on its way through an environment."""
-
-    payload: bytes
-    request_id: str = field(default_factory=new_request_id)
-    client_context: str | None = None
-    future: asyncio.Future[tuple[str, bytes, str]] | None = None
-    logs: list[str] = field(default_factory=list)
-    started: float = 0.0
-    tail: bool = False  # the caller wants the logs (Invoke API LogType=Tail): wait for the pipe to drain
-    output_done: bool = False  # our bootstrap's end-of-output mark has been read
-    output_waiter: asyncio.Future[None] | None = None  # set when the result came before that mark
-
-
-@dataclass
-class Outcome:
-    """What an invocation produced. ``error_type`` is set for function errors."""
-
-    request_id: str
-    payload: bytes
-    error_type: str | None = None
-    logs: str = ""
-    duration_ms: float = 0.0
-    init_duration_ms: float | None = None
-    max_memory_mb: int = 0
-
-    @property
-    def failed(self) -> bool:
-        return self.error_type is not None
-
-
-#: The largest result Lambda returns; a larger one fails the invocation with
-#: Function.ResponseSizeTooLarge, and the Runtime API answers the runtime 413 (both as AWS's Runtime
-#: Interface Emulator states them: aws/aws-lambda-runtime-interface-emulator, rapi handler tests).
-RESPONSE_LIMIT = 6_291_556
-RUNTIME_TOO_LARGE = json.dumps(
-    {
-        "errorMessage": f"Exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes).",
-        "errorType": "RequestEntityTooLarge",
-    },
-    separators=(",", ":"),
-).encode()
-
-
-def too_large(size: int) -> bytes:
-    """The invocation's error for a result of ``size`` bytes over RESPONSE_LIMIT."""
-    message = f"Response payload size ({size} bytes) exceeded maximum allowed payload size ({RESPONSE_LIMIT} bytes)."
-    return json.dumps({"errorMessage": message, "errorType": "Function.ResponseSizeTooLarge"}).encode()
-
-
-def error_body(request_id: str, error_type: str, message: str) -> bytes:
-    return json.dumps({"errorType": error_type, "errorMessage": f"RequestId: {request_id} Error: {message}"}).encode()
-
 
 READ_SIZE = 65536
 MAX_LINE = 256 * 1024  # CloudWatch's largest event
@@ -120,27 +59,14 @@ class Environment:
         self.function = function
         self.on_output = on_output
         self.process: asyncio.subprocess.Process | None = None
-        self.server: asyncio.Server | None = None
-        self.port = 0
-        self.unix_server: asyncio.Server | None = None
-        self.unix_address: str | None = None  # the same Runtime API on a Unix socket, for our bootstrap
-        self.queue: asyncio.Queue[Invocation] = asyncio.Queue()
-        self.current: Invocation | None = None
-        self.initialised = False
-        self.init_started = 0.0
-        self.init_duration_ms: float | None = None
-        self.init_error: bytes | None = None
+        self.api = RuntimeApi(function)  # what the process talks to: its invocations come and go there
         self.exit_reason: str | None = None
         self.killed_for: str | None = None
         self.peak_mb = 0
         self._peak_read = 0.0
-        self.running = asyncio.Event()  # init or an invocation in progress: memory is watched
-        self.running.set()
         self.init_reported = False  # Init Duration goes on the first REPORT only
         self._cold_invocation: Invocation | None = None  # the one waiting for init to finish
-        self._ready: asyncio.Future[None] | None = None
         self._tasks: list[asyncio.Task[Any]] = []
-        self.asking: asyncio.Task[Any] | None = None  # the runtime's `next`, parked until work comes
         self.tmp: str | None = None  # the environment's TMPDIR
 
     @property
@@ -149,25 +75,21 @@ class Environment:
 
     async def start(self) -> None:
         """Open the Runtime API and start the process (init runs now, as on a cold start)."""
-        sock = bind("127.0.0.1", 0)
-        self.port = sock.getsockname()[1]
-        self.server = await serve(self.runtime_api, sock)
-        await self._serve_unix()
-        self._ready = asyncio.get_running_loop().create_future()
+        await self.api.open()
         if self.function.is_provided:
             argv = [str(self.function.code_uri / "bootstrap")]
         else:
             isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
             argv = [sys.executable, *isolated, "-m", "lambdaworks.runtime.bootstrap"]
-        self.init_started = time.perf_counter()
-        env = process_environment(self.function, f"127.0.0.1:{self.port}", self.host)
+        self.api.init_started = time.perf_counter()
+        env = process_environment(self.function, f"127.0.0.1:{self.api.port}", self.host)
         env.pop(SOCKET_VARIABLE, None)  # never one inherited from the emulator's own environment
         # its own /tmp (a private folder, removed with the environment), and its code read-only
         self.tmp = env["TMPDIR"] = tempfile.mkdtemp(prefix=f"lambdaworks-{self.function.name}-tmp-")
         if not self.function.is_provided:
             env[READ_ONLY_VARIABLE] = os.pathsep.join(str(p) for p in (self.function.code_uri, *self.function.layers))
-        if self.unix_address is not None:
-            env[SOCKET_VARIABLE] = self.unix_address
+        if self.api.unix_address is not None:
+            env[SOCKET_VARIABLE] = self.api.unix_address
         self.process = await asyncio.create_subprocess_exec(
             *argv,
             cwd=str(self.function.code_uri),
@@ -181,97 +103,17 @@ class Environment:
         if sys.platform.startswith("linux"):
             self._tasks.append(asyncio.create_task(self._watch_memory()))
 
-    async def _serve_unix(self) -> None:
-        """Also serve the Runtime API on a Unix socket (Linux: abstract, nothing on disk; other
-        POSIX systems: a file in a private temporary folder, removed with the environment)."""
-        if not hasattr(socket, "AF_UNIX"):
-            return
-        name = f"lambdaworks-{os.getpid()}-{new_request_id()}"
-        if sys.platform.startswith("linux"):
-            address = "@" + name
-        else:
-            address = str(Path(tempfile.mkdtemp(prefix="lambdaworks-")) / "runtime.sock")
-        try:
-            self.unix_server = await serve(self.runtime_api, bind_unix(address))
-        except OSError:  # a path too long for the platform, say: TCP alone still serves every client
-            if not address.startswith("@"):
-                shutil.rmtree(Path(address).parent, ignore_errors=True)
-            return
-        self.unix_address = address
-
-    # -- the Runtime API ------------------------------------------------------------------------
-
-    def runtime_api(self, request: Request) -> Awaitable[Response] | Response:
-        """The Runtime API: results and errors are answered at once; ``next`` waits for work."""
-        path = request.path
-        if request.method == "GET" and path == NEXT:
-            return self._next()
-        if request.method == "POST" and path.startswith(PREFIX):
-            request_id, _, action = path[len(PREFIX) :].partition("/")
-            current = self.current
-            if current is None or current.request_id != request_id or current.future is None:
-                return json_response(400, b'{"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}')
-            if action == "response":
-                if len(request.body) > RESPONSE_LIMIT:  # the function fails; the runtime is told why
-                    if not current.future.done():
-                        current.future.set_result(
-                            ("error", too_large(len(request.body)), "Function.ResponseSizeTooLarge")
-                        )
-                    return json_response(413, RUNTIME_TOO_LARGE)
-                if not current.future.done():
-                    current.future.set_result(("ok", request.body, ""))
-                return json_response(202, b'{"status": "OK"}')
-            if action == "error":
-                kind = request.header("Lambda-Runtime-Function-Error-Type") or "Unhandled"
-                if not current.future.done():
-                    current.future.set_result(("error", request.body, kind))
-                return json_response(202, b'{"status": "OK"}')
-        if request.method == "POST" and path == INIT_ERROR:
-            self.init_error = request.body or b"{}"
-            return json_response(202, b'{"status": "OK"}')
-        return json_response(404, b'{"errorMessage": "not found", "errorType": "NotFound"}')
-
-    async def _next(self) -> Response:
-        if not self.initialised:
-            self.initialised = True
-            self.init_duration_ms = (time.perf_counter() - self.init_started) * 1000
-            if self._ready is not None and not self._ready.done():
-                self._ready.set_result(None)
-        self.running.clear()
-        loop = self._ready.get_loop() if self._ready is not None else None  # known: no getpid() call
-        self.asking = asyncio.current_task(loop)
-        try:
-            invocation = await self.queue.get()
-        finally:
-            self.asking = None
-        self.running.set()
-        self.current = invocation
-        invocation.started = time.perf_counter()
-        deadline = int((time.time() + self.function.timeout) * 1000)
-        headers = [
-            ("Lambda-Runtime-Aws-Request-Id", invocation.request_id),
-            ("Lambda-Runtime-Deadline-Ms", str(deadline)),
-            ("Lambda-Runtime-Invoked-Function-Arn", function_arn(self.function.name)),
-            (
-                "Lambda-Runtime-Trace-Id",
-                f"Root=1-{int(time.time()):08x}-{invocation.request_id.replace('-', '')[:24]};Sampled=0",
-            ),
-        ]
-        if invocation.client_context:
-            headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))
-        return json_response(200, invocation.payload, headers)
-
     # -- invocations ----------------------------------------------------------------------------
 
     async def invoke(self, invocation: Invocation) -> Outcome:
         """Run one invocation here; never raises for function failures."""
-        assert self._ready is not None
-        loop = self._ready.get_loop()  # asyncio.get_running_loop() makes a getpid() system call
+        assert self.api.ready is not None
+        loop = self.api.ready.get_loop()  # asyncio.get_running_loop() makes a getpid() system call
         invocation.future = loop.create_future()
-        cold = not self.initialised
+        cold = not self.api.initialised
         if cold:
             self._cold_invocation = invocation
-            waiting: set[asyncio.Future[Any]] = {self._ready, invocation.future}
+            waiting: set[asyncio.Future[Any]] = {self.api.ready, invocation.future}
             done, _ = await asyncio.wait(waiting, timeout=INIT_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
             if not done:
                 await self.kill("init timeout")
@@ -280,7 +122,7 @@ class Environment:
                 )
             if invocation.future.done():  # the process died (or reported an init error) before asking for work
                 return self._outcome(invocation, *invocation.future.result())
-        self.queue.put_nowait(invocation)
+        self.api.queue.put_nowait(invocation)
         timer = loop.call_later(self.function.timeout + 0.05, _expire, invocation.future)  # cheaper than wait_for
         try:
             kind, body, error_type = await invocation.future
@@ -296,7 +138,7 @@ class Environment:
             for _ in range(3):
                 await asyncio.sleep(0)
         if invocation.tail:
-            self.current = None
+            self.api.current = None
         if kind == "timeout":
             await self.kill("timeout")
             return self._failure(
@@ -309,7 +151,7 @@ class Environment:
         cold_init = None
         if invocation.started and not self.init_reported:
             self.init_reported = True
-            cold_init = self.init_duration_ms
+            cold_init = self.api.init_duration_ms
         return Outcome(
             request_id=invocation.request_id,
             payload=body,
@@ -359,7 +201,7 @@ class Environment:
 
     def _line(self, line: bytes) -> None:
         text = line.decode("utf-8", "replace")
-        current = self.current
+        current = self.api.current
         if text.endswith(OUTPUT_END):  # our bootstrap: everything the invocation printed is in
             text = text[: -len(OUTPUT_END)]
             if text:
@@ -385,10 +227,16 @@ class Environment:
         self.exit_reason = reason
         await asyncio.sleep(0.02)  # let the output reader flush the last lines
         # the invocation running, or the one a cold start was serving when init died
-        invocation = self.current if self.current is not None else None if self.initialised else self._cold_invocation
+        invocation = (
+            self.api.current
+            if self.api.current is not None
+            else None
+            if self.api.initialised
+            else self._cold_invocation
+        )
         if invocation is None or invocation.future is None or invocation.future.done():
             return
-        if self.init_error is not None and not self.initialised:
+        if self.api.init_error is not None and not self.api.initialised:
             invocation.future.set_result(("error", self._init_error_body(invocation), "Runtime.InitError"))
         else:
             message = f"Runtime exited with error: {reason}"
@@ -399,7 +247,7 @@ class Environment:
     def _init_error_body(self, invocation: Invocation) -> bytes:
         """The invocation's error when init failed: the runtime's report of the import error."""
         try:
-            detail = json.loads(self.init_error or b"{}")
+            detail = json.loads(self.api.init_error or b"{}")
         except json.JSONDecodeError:
             detail = {}
         return json.dumps(
@@ -415,8 +263,8 @@ class Environment:
         assert self.process is not None
         limit = self.function.memory_size
         while self.process.returncode is None:
-            if not self.running.is_set():  # frozen between invocations, as on Lambda: nothing to watch
-                await self.running.wait()
+            if not self.api.running.is_set():  # frozen between invocations, as on Lambda: nothing to watch
+                await self.api.running.wait()
                 continue
             current = tree_resident_mb(self.process.pid)
             self.peak_mb = max(self.peak_mb, current)
@@ -440,13 +288,8 @@ class Environment:
                 self.process.kill()
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.process.wait(), 5)
-        for task in [*self._tasks, *([self.asking] if self.asking is not None else [])]:
-            task.cancel()  # a parked `next` too: left pending, it is destroyed later with a warning
-        if self.server is not None:
-            self.server.close()
-        if self.unix_server is not None:
-            self.unix_server.close()
-            if self.unix_address is not None and not self.unix_address.startswith("@"):
-                shutil.rmtree(Path(self.unix_address).parent, ignore_errors=True)
+        for task in self._tasks:
+            task.cancel()
+        self.api.close()
         if self.tmp is not None:  # the environment's /tmp goes with it, as on Lambda
             shutil.rmtree(self.tmp, ignore_errors=True)

@@ -12,13 +12,13 @@ lambda-developer-guide issue 494). A failed function is a 502 ``Internal Server 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from lambdaworks.local import cors, jsonio
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import QUEUE_WAIT, SYNC_LIMIT, Invoker
+from lambdaworks.local.live import LiveProject
 from lambdaworks.local.pool import Throttled
-from lambdaworks.project.model import Function, Project
+from lambdaworks.project.model import Function
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
 from lambdaworks.wire import results
@@ -51,13 +51,13 @@ def signed(request: Request) -> bool:
 class FunctionUrlFront:
     """The HTTP handler of one function's URL."""
 
-    def __init__(self, name: str, project: Callable[[], Project], invoker: Invoker) -> None:
+    def __init__(self, name: str, live: LiveProject, invoker: Invoker) -> None:
         self.name = name
-        self.project = project  # the current one: a reload changes auth and CORS here too
+        self.live = live  # the current project: a reload changes auth and CORS here too
         self.invoker = invoker
 
     async def __call__(self, request: Request) -> Response:
-        function = self.project().functions.get(self.name)
+        function = self.live.current.functions.get(self.name)
         if function is None or function.url is None:
             return json_response(404, b'{"Message":"Not Found"}')
         config = function.url

@@ -14,10 +14,11 @@ from typing import Any
 
 from lambdaworks.local import cors, jsonio
 from lambdaworks.local.authorizers import Authorization
-from lambdaworks.local.environment import INIT_TIMEOUT
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import QUEUE_WAIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.jwt_auth import JwtVerifier
+from lambdaworks.local.live import LiveProject
+from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import Throttled
 from lambdaworks.local.routing import Match, Router
 from lambdaworks.project.model import Api, Project
@@ -51,10 +52,11 @@ def routed_path(api: Api, path: str) -> str | None:
 class Gateway:
     """HTTP handler serving every API of the project on one port."""
 
-    def __init__(self, project: Project, invoker: Invoker, jwks: Mapping[str, str] | None = None) -> None:
+    def __init__(self, live: LiveProject, invoker: Invoker, logs: Logs, jwks: Mapping[str, str] | None = None) -> None:
         self.invoker = invoker
-        self.authorization = Authorization(invoker, JwtVerifier(jwks))
-        self.use(project)
+        self.authorization = Authorization(invoker, logs, JwtVerifier(jwks))
+        self.use(live.current)
+        live.on_change(self.use)
 
     def use(self, project: Project) -> None:
         """Serve ``project`` from now on (after a template reload)."""
@@ -118,14 +120,8 @@ class Gateway:
         if len(payload) > SYNC_LIMIT:
             return json_response(413, b'{"message":"Request Entity Too Large"}')
         timeout = match.route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
-        invocation = self.invoker.invoke(match.route.function, payload, wait=QUEUE_WAIT)
         try:
-            if QUEUE_WAIT + INIT_TIMEOUT + self.project.functions[match.route.function].timeout < timeout:
-                outcome = await invocation  # the function's own limits end it first: no timer per request
-            else:  # on a gateway timeout the function runs on, as on AWS, and logs its REPORT
-                outcome = await asyncio.wait_for(
-                    asyncio.shield(self.invoker.keep(asyncio.ensure_future(invocation))), timeout
-                )
+            outcome = await self.invoker.invoke_within(match.route.function, payload, timeout, wait=QUEUE_WAIT)
         except Throttled:
             return json_response(429, b'{"message":"Too Many Requests"}')
         except asyncio.TimeoutError:

@@ -11,6 +11,7 @@ from urllib.parse import unquote
 from lambdaworks.local.delivery import AsyncDelivery
 from lambdaworks.local.http import Request, Response, json_response
 from lambdaworks.local.invoker import ASYNC_LIMIT, SYNC_LIMIT, Invoker
+from lambdaworks.local.live import LiveProject
 from lambdaworks.local.pool import Throttled
 from lambdaworks.project.model import function_arn
 
@@ -41,8 +42,9 @@ def function_name(raw: str) -> str:
 class InvokeApi:
     """HTTP handler for the Invoke API."""
 
-    def __init__(self, invoker: Invoker, delivery: AsyncDelivery) -> None:
+    def __init__(self, invoker: Invoker, live: LiveProject, delivery: AsyncDelivery) -> None:
         self.invoker = invoker
+        self.live = live
         self.delivery = delivery
 
     async def __call__(self, request: Request) -> Response:
@@ -58,7 +60,7 @@ class InvokeApi:
                 f"Member must satisfy regular expression pattern: {NAME_PATTERN.pattern}",
             )
         name = function_name(raw)
-        if name not in self.invoker.project.functions:
+        if name not in self.live.current.functions:
             return aws_error(404, "ResourceNotFoundException", f"Function not found: {function_arn(name)}:$LATEST")
         kind = request.header("X-Amz-Invocation-Type") or "RequestResponse"
         payload = request.body or b"{}"

@@ -6,7 +6,8 @@ import asyncio
 import json
 import math
 
-from lambdaworks.local.environment import Invocation, Outcome, error_body
+from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
+from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
@@ -24,12 +25,18 @@ UNSUPPORTED = "LocalEmulator.Unsupported"
 class Invoker:
     """The entry point the gateway and the Invoke API share."""
 
-    def __init__(self, project: Project, logs: Logs | None = None, host: HostVariables = DEFAULT_HOST) -> None:
+    def __init__(
+        self, live: LiveProject | Project, logs: Logs | None = None, host: HostVariables = DEFAULT_HOST
+    ) -> None:
+        self.live = live if isinstance(live, LiveProject) else LiveProject(live)
         self.logs = logs or Logs()
         self.host = host  # which of the shell's variables reach the functions
         self.pools: dict[str, FunctionPool] = {}
-        self.project = project
         self.background: set[asyncio.Task[Outcome]] = set()
+
+    @property
+    def project(self) -> Project:
+        return self.live.current
 
     def pool(self, name: str) -> FunctionPool:
         pool = self.pools.get(name)
@@ -89,6 +96,16 @@ class Invoker:
         )
         return outcome
 
+    async def invoke_within(self, name: str, payload: bytes, limit: float, *, wait: float = 0.0) -> Outcome:
+        """:meth:`invoke` for a caller that gives up after ``limit`` seconds (API Gateway's integration
+        timeout): ``asyncio.TimeoutError`` then, while the function runs on, as on AWS, to its own
+        end and REPORT. When the function's own limits (the wait for an environment, init and its
+        timeout) end it first anyway, no timer is set."""
+        invocation = self.invoke(name, payload, wait=wait)
+        if wait + INIT_TIMEOUT + self.project.functions[name].timeout < limit:
+            return await invocation
+        return await asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
+
     def refuse(self, name: str, request_id: str, reason: str) -> Outcome:
         """The outcome of a function the emulator cannot run: a function error saying why, logged."""
         message = f"{name} is not run locally: {reason}"
@@ -101,9 +118,10 @@ class Invoker:
         task.add_done_callback(self.background.discard)
         return task
 
-    async def reload(self, project: Project, functions: set[str]) -> None:
-        """Retire the environments of ``functions`` (all, if the project itself changed)."""
-        self.project = project
+    async def reload(self, functions: set[str]) -> None:
+        """Retire the environments of ``functions`` after the live project changed (and close the pools of
+        functions it no longer has)."""
+        project = self.live.current
         for name in list(self.pools):
             if name not in project.functions:
                 await self.pools.pop(name).close()

@@ -10,7 +10,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from lambdaworks.local.environment import Environment, Invocation, Outcome
+from lambdaworks.local.environment import Environment
+from lambdaworks.local.invocation import Invocation, Outcome
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Function
 

@@ -9,6 +9,7 @@ import os
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
+from lambdaworks.local.live import LiveProject
 from lambdaworks.project import layout
 from lambdaworks.project.model import Project
 
@@ -65,13 +66,13 @@ class Reloader:
 
     def __init__(
         self,
-        project: Callable[[], Project],
+        live: LiveProject,
         on_change: Callable[[set[str], bool], Awaitable[None]],
         *,
         force_polling: bool = False,
         interval: float = 0.1,
     ) -> None:
-        self.project = project
+        self.live = live
         self.on_change = on_change
         self.force_polling = force_polling
         self.interval = interval
@@ -86,10 +87,10 @@ class Reloader:
             await self._poll()
             return
         while not self.stop.is_set():
-            roots = watch_roots(self.project())
+            roots = watch_roots(self.live.current)
             async for changes in awatch(*roots, debounce=30, step=10, stop_event=self.stop, recursive=True):
                 await self._dispatch({Path(p) for _, p in changes})
-                if watch_roots(self.project()) != roots:  # the template moved code: watch the new folders
+                if watch_roots(self.live.current) != roots:  # the template moved code: watch the new folders
                     break
 
     async def _poll(self) -> None:
@@ -104,7 +105,7 @@ class Reloader:
 
     def _snapshot(self) -> dict[Path, tuple[int, int]]:
         stamps: dict[Path, tuple[int, int]] = {}
-        for root in watch_roots(self.project()):
+        for root in watch_roots(self.live.current):
             for folder, dirs, files in os.walk(root):
                 dirs[:] = [d for d in dirs if d not in IGNORED_DIRS]
                 for name in files:
@@ -121,6 +122,6 @@ class Reloader:
         changed = {p.resolve() for p in changed if relevant(p)}
         if not changed:
             return
-        functions, template = affected(self.project(), changed)
+        functions, template = affected(self.live.current, changed)
         if functions or template:
             await self.on_change(functions, template)

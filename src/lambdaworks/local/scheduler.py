@@ -14,7 +14,9 @@ import time
 from collections.abc import Callable
 
 from lambdaworks.local.delivery import AsyncDelivery
-from lambdaworks.project.model import Project, Schedule
+from lambdaworks.local.live import LiveProject
+from lambdaworks.local.logs import Logs
+from lambdaworks.project.model import Schedule
 from lambdaworks.project.schedule_expr import UTC, ScheduleExpression
 from lambdaworks.wire.records import schedule_event
 
@@ -38,9 +40,11 @@ def fire(enqueue: Callable[..., str], schedule: Schedule, when: float | None = N
 class Scheduler:
     """Sleeps until the next firing of any enabled schedule, fires it, repeats."""
 
-    def __init__(self, delivery: AsyncDelivery, project: Callable[[], Project]) -> None:
+    def __init__(self, delivery: AsyncDelivery, live: LiveProject, logs: Logs) -> None:
         self.delivery = delivery
-        self.project = project
+        self.live = live
+        self.logs = logs
+        live.on_change(lambda project: self.reloaded())
         self.started = datetime.datetime.now(UTC)
         self.changed = asyncio.Event()
         self.next: dict[str, datetime.datetime] = {}
@@ -48,7 +52,7 @@ class Scheduler:
     def plan(self, now: datetime.datetime) -> dict[str, tuple[Schedule, datetime.datetime]]:
         """The next firing of every enabled schedule (kept across calls, so one is never skipped)."""
         upcoming: dict[str, tuple[Schedule, datetime.datetime]] = {}
-        for schedule in self.project().schedules:
+        for schedule in self.live.current.schedules:
             if not schedule.enabled:
                 continue
             when = self.next.get(schedule.key)
@@ -62,7 +66,7 @@ class Scheduler:
         return upcoming
 
     async def run(self) -> None:
-        logs = self.delivery.invoker.logs
+        logs = self.logs
         for _, (schedule, when) in sorted(self.plan(datetime.datetime.now(UTC)).items()):
             logs.line(
                 schedule.function, f"schedule {schedule.name} {schedule.expression}: next at {when:%Y-%m-%d %H:%M} UTC"

@@ -1,4 +1,5 @@
-"""The emulator process: binds the gateway and Invoke API ports, owns the invoker, shuts down cleanly."""
+"""The emulator: binds the gateway, Invoke API and function URL ports, owns the live project, the
+invoker and the async delivery, starts the local AWS services, reloads on change, shuts down cleanly."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from lambdaworks.local.http import bind, drop_unanswered, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.leftovers import ProcessRecord, end_leftovers
+from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
@@ -82,7 +84,7 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
-        self.project = project
+        self.live = LiveProject(project)  # the one holder of the project served now
         state = layout.state_dir(project.root, config.state_dir)
         logs = logs or Logs()
         self.services = (
@@ -91,11 +93,12 @@ class Emulator:
             else None
         )
         services_port = config.services_port if self.services is not None else None
-        self.invoker = Invoker(project, logs, local_variables(project, config.host_variables, services_port))
+        self.logs = logs
+        self.invoker = Invoker(self.live, logs, local_variables(project, config.host_variables, services_port))
         self.store = Store(state)
-        self.delivery = AsyncDelivery(self.invoker, self.store, config.retry_delay)
-        self.gateway = Gateway(project, self.invoker, config.jwks)
-        self.scheduler = Scheduler(self.delivery, lambda: self.project)
+        self.delivery = AsyncDelivery(self.invoker, self.live, logs, self.store, config.retry_delay)
+        self.gateway = Gateway(self.live, self.invoker, logs, config.jwks)
+        self.scheduler = Scheduler(self.delivery, self.live, logs)
         self.servers: list[asyncio.Server] = []
         self.function_urls: dict[str, int] = {}  # function -> the port of its URL
         # orphaned descendants of the functions become ours to end (only where this process is dev's own)
@@ -104,6 +107,10 @@ class Emulator:
         self.stopped = asyncio.Event()
         self.reloader: Reloader | None = None
         self._tasks: list[asyncio.Task[None]] = []
+
+    @property
+    def project(self) -> Project:
+        return self.live.current
 
     async def start(self) -> tuple[int, int]:
         """Bind both ports (actionable error when taken) and start serving; returns the ports."""
@@ -126,7 +133,7 @@ class Emulator:
             self.services.invoke_port = ports[1]
         self.servers = [
             await serve(self.gateway, gateway_sock),
-            await serve(InvokeApi(self.invoker, self.delivery), invoke_sock),
+            await serve(InvokeApi(self.invoker, self.live, self.delivery), invoke_sock),
         ]
         if self.services is not None:
             await self.services.start()
@@ -137,7 +144,7 @@ class Emulator:
         if self.record is not None:
             self._tasks.append(asyncio.create_task(self.keep_record(self.record)))
         if self.config.reload:
-            self.reloader = Reloader(lambda: self.project, self.changed, force_polling=self.config.force_polling)
+            self.reloader = Reloader(self.live, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
         return ports
 
@@ -146,9 +153,7 @@ class Emulator:
         assert self.record is not None
         ended = end_leftovers(self.record.folder.parent)
         if ended:
-            self.invoker.logs.line(
-                "lambdaworks", f"ended {len(ended)} processes left running by an emulator that was killed"
-            )
+            self.logs.line("lambdaworks", f"ended {len(ended)} processes left running by an emulator that was killed")
 
     @staticmethod
     async def keep_record(record: ProcessRecord) -> None:
@@ -163,13 +168,13 @@ class Emulator:
         for index, name in enumerate(named):
             port = self.config.url_port + index if self.config.url_port else 0
             sock = _bind(self.config.host, port, "--url-port")
-            front = FunctionUrlFront(name, lambda: self.project, self.invoker)
+            front = FunctionUrlFront(name, self.live, self.invoker)
             self.servers.append(await serve(front, sock))
             self.function_urls[name] = sock.getsockname()[1]
 
     async def changed(self, functions: set[str], template: bool) -> None:
         """Apply a code or template change (the reloader calls this)."""
-        logs = self.invoker.logs
+        logs = self.logs
         if template:
             try:
                 project = apply_env_vars(
@@ -186,9 +191,7 @@ class Emulator:
                 return
             if dict(project.services) != dict(self.project.services):
                 logs.line("lambdaworks", "AWS resources changed in the template: restart dev to create them locally")
-            previous, self.project = self.project, project
-            self.gateway.use(project)
-            self.scheduler.reloaded()
+            previous = self.live.replace(project)  # the gateway, function URLs and scheduler see it now
             # a function whose definition is unchanged keeps its warm environments (routes, other functions)
             functions |= {
                 name
@@ -198,7 +201,7 @@ class Emulator:
             logs.line(
                 "lambdaworks", f"template reloaded: {len(project.functions)} functions, {len(project.routes)} routes"
             )
-        await self.invoker.reload(self.project, functions)
+        await self.invoker.reload(functions)
         what = "definition" if template else "code"
         for name in sorted(functions):
             logs.line(name, f"{what} changed: environments retired, the next request runs the new code")
