@@ -38,6 +38,22 @@ THROTTLE_FIRST = 1.0  # AWS: throttles back off from one second ...
 THROTTLE_MAX = 300.0  # ... doubling up to five minutes
 
 
+def throttle_backoff(throttles: int, scale: float = 1.0) -> float:
+    """Seconds before a throttled event is tried again, after ``throttles`` throttles in a row: one
+    second, doubling, at most five minutes (a throttle uses no retry)."""
+    return min(THROTTLE_FIRST * 2 ** (throttles - 1), THROTTLE_MAX) * scale
+
+
+def retry_delay(attempts: int, scale: float = 1.0) -> float:
+    """Seconds before the next attempt after ``attempts`` failed ones: one minute, then two."""
+    return MINUTE * attempts * scale
+
+
+def too_old(accepted: float, now: float, max_age: float, scale: float = 1.0) -> bool:
+    """Whether an event accepted at ``accepted`` is past ``MaximumEventAgeInSeconds`` at ``now``."""
+    return now - accepted > max_age * scale
+
+
 def destination_record(event: QueuedEvent, condition: str, attempts: int, outcome: Outcome | None) -> dict[str, Any]:
     """The invocation record Lambda sends to a destination."""
     record: dict[str, Any] = {
@@ -143,7 +159,7 @@ class AsyncDelivery:
             self._failed(event, None, "FunctionNotFound", event.attempts)
             return
         config = function.async_config
-        if time.time() - event.accepted > config.max_event_age * self.scale:
+        if too_old(event.accepted, time.time(), config.max_event_age, self.scale):
             self.throttles.pop(event.id, None)
             self._failed(event, None, "EventAgeExceeded", event.attempts, function)
             return
@@ -151,8 +167,9 @@ class AsyncDelivery:
             outcome = await self.invoker.invoke(event.function, event.payload, wait=1.0, request_id=event.id)
         except Throttled:
             self.throttles[event.id] += 1
-            backoff = min(THROTTLE_FIRST * 2 ** (self.throttles[event.id] - 1), THROTTLE_MAX) * self.scale
-            self.store.retry(event.id, time.time() + backoff, counted=False)
+            self.store.retry(
+                event.id, time.time() + throttle_backoff(self.throttles[event.id], self.scale), counted=False
+            )
             return
         self.throttles.pop(event.id, None)
         attempts = event.attempts + 1
@@ -161,7 +178,7 @@ class AsyncDelivery:
         elif attempts > config.max_retries:
             self._failed(event, outcome, "RetriesExhausted", attempts, function)
         else:
-            delay = MINUTE * attempts * self.scale
+            delay = retry_delay(attempts, self.scale)
             self.logs.line(
                 event.function,
                 f"async event {event.id}: attempt {attempts} failed ({outcome.error_type}); retry in {delay:g}s",
