@@ -41,7 +41,7 @@ THROTTLE_MAX = 300.0  # ... doubling up to five minutes
 def throttle_backoff(throttles: int, scale: float = 1.0) -> float:
     """Seconds before a throttled event is tried again, after ``throttles`` throttles in a row: one
     second, doubling, at most five minutes (a throttle uses no retry)."""
-    return min(THROTTLE_FIRST * 2 ** (throttles - 1), THROTTLE_MAX) * scale
+    return float(min(THROTTLE_FIRST * 2.0 ** (throttles - 1), THROTTLE_MAX) * scale)
 
 
 def retry_delay(attempts: int, scale: float = 1.0) -> float:
