@@ -589,3 +589,72 @@ def test_objects_are_keyed_by_hash_under_the_prefix_with_their_own_extension() -
     assert key_of("ab12", "/builds/") == "builds/ab12.zip"
     # a large template goes through the bucket as JSON; a prefix that mentions .zip stays as given
     assert key_of("ab12", "v1.zip-archive/templates", ".json") == "v1.zip-archive/templates/ab12.json"
+
+
+SERVICES = """\
+[resources.uploads]
+type = "bucket"
+
+[resources.jobs]
+type = "queue"
+visibility_timeout = 60
+dead_letter = "jobs-dlq"
+
+[resources.jobs-dlq]
+type = "queue"
+
+[resources.files]
+type = "table"
+key = "id"
+stream = "new_image"
+
+[resources.alerts]
+type = "topic"
+
+[resources.orders]
+type = "bus"
+
+[functions.worker]
+code = "hello"
+handler = "app.handler"
+env = { QUEUE_URL = "${Jobs}", TABLE = "${Files}" }
+events = [
+  { s3 = "uploads", prefix = "in/" },
+  { sqs = "jobs", batch_size = 5, report_failures = true },
+  { sns = "alerts", filter = { severity = ["high"] } },
+  { dynamodb = "files", starting_position = "TRIM_HORIZON", retries = 2, bisect = true },
+  { eventbridge = { source = ["shop"] }, bus = "orders" },
+]
+"""
+
+
+def test_native_resources_and_event_sources_deploy_as_the_same_sam_resources(tmp_path: Path) -> None:
+    """[resources] and events become the resources and SAM events a template would declare, naming
+    each other with intrinsics (not the local values), and the result passes SAM and cfn-lint."""
+    project = project_of(tmp_path / "app", SERVICES)
+    assert project.warnings == ()
+    result, located = built(project)
+    template = sam_template(project, result, located, Settings(region="us-east-1"))
+    resources = template["Resources"]
+    assert resources["Jobs"] == {
+        "Type": "AWS::SQS::Queue",
+        "Properties": {
+            "VisibilityTimeout": 60,
+            "RedrivePolicy": {"deadLetterTargetArn": {"Fn::GetAtt": ["JobsDlq", "Arn"]}, "maxReceiveCount": 3},
+        },
+    }
+    assert resources["Files"]["Properties"]["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert resources["Orders"] == {"Type": "AWS::Events::EventBus", "Properties": {"Name": "orders"}}
+    events = resources["WorkerFunction"]["Properties"]["Events"]
+    assert events["SQSEvent2"]["Properties"] == {
+        "Queue": {"Fn::GetAtt": ["Jobs", "Arn"]},
+        "BatchSize": 5,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    }
+    assert events["S3Event1"]["Properties"]["Bucket"] == {"Ref": "Uploads"}
+    assert events["DynamoDBEvent4"]["Properties"]["Stream"] == {"Fn::GetAtt": ["Files", "StreamArn"]}
+    assert "lambdaworks-local" not in json.dumps(template)  # no local value leaks into what is deployed
+    cloudformation = to_cloudformation(template, "us-east-1")
+    assert errors(lint(cloudformation, "us-east-1")) == []
+    types = {r["Type"] for r in cloudformation["Resources"].values()}
+    assert {"AWS::Lambda::EventSourceMapping", "AWS::SNS::Subscription", "AWS::Events::Rule"} <= types

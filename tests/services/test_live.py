@@ -337,3 +337,20 @@ def test_the_local_stack_fixture_hands_out_clients_bound_to_the_services(local_s
     assert any(name.startswith("lambdaworks-local-uploads-") for name in names)
     answer = stack.client("lambda").invoke(FunctionName="Processor", Payload=b"{}")
     assert json.loads(answer["Payload"].read())["AWS_ENDPOINT_URL"] == stack.services_url
+
+
+def test_the_native_config_declares_resources_and_event_sources(tmp_path: Path) -> None:
+    port = free_port()
+    project = ROOT / "tests" / "apps" / "native_services_project"
+    live = LiveEmulator(project, "--services-port", str(port), "--parameter-overrides", f"OutDir={tmp_path}")
+    stack = Stack(live, port, tmp_path)
+    try:
+        bucket = stack.resource("Uploads")
+        stack.client("s3").put_object(Bucket=bucket, Key="in/a.txt", Body=b"a")
+        stack.client("sqs").send_message(QueueUrl=stack.queue_url("Jobs"), MessageBody="job")
+        s3_events = until(lambda: list((tmp_path / "aws-s3").glob("*.json")))
+        assert json.loads(s3_events[0].read_text())["Records"][0]["s3"]["object"]["key"] == "in/a.txt"
+        sqs_events = until(lambda: list((tmp_path / "aws-sqs").glob("*.json")))
+        assert json.loads(sqs_events[0].read_text())["Records"][0]["body"] == "job"
+    finally:
+        live.stop()

@@ -6,7 +6,7 @@ from typing import Any
 
 from lambdaworks.build.artifacts import DEPENDENCIES, BuildResult
 from lambdaworks.deploy.artifacts import Location
-from lambdaworks.deploy.names import pascal
+from lambdaworks.project.names import pascal
 
 LAYER = "AWS::Serverless::LayerVersion"
 

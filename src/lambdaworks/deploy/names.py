@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import re
-
 from lambdaworks.deploy.errors import DeployError
-
-
-def pascal(name: str) -> str:
-    """``name`` as an alphanumeric PascalCase identifier."""
-    words = [word for word in re.split(r"[^A-Za-z0-9]+", name) if word]
-    text = "".join(word[:1].upper() + word[1:] for word in words)
-    if not text or not text[0].isalpha():
-        text = f"X{text}"
-    return text
+from lambdaworks.project.names import pascal
 
 
 def logical_id(name: str, suffix: str) -> str:

@@ -25,8 +25,9 @@ from lambdaworks.build.artifacts import BuildResult
 from lambdaworks.deploy.artifacts import Location
 from lambdaworks.deploy.errors import DeployError
 from lambdaworks.deploy.layers import layer_id, layer_resource
-from lambdaworks.deploy.names import logical_id, pascal, unique
+from lambdaworks.deploy.names import logical_id, unique
 from lambdaworks.project.model import Api, Authorizer, Destination, Domain, Function, Project, Route
+from lambdaworks.project.names import pascal
 from lambdaworks.runtime.adapter import BASE_PATH_ENV
 from lambdaworks.wire.results import ALL_MEDIA_TYPES_SAM
 
@@ -88,6 +89,8 @@ class Writer:
     def template(self) -> dict[str, Any]:
         for name in self.layers:
             self.resources[self.layer_ids[name]] = layer_resource(self.build, name, self.located[name])
+        for logical, service in sorted(self.project.services.items()):  # [resources]: as declared
+            self.resources[logical] = dict(service.source)
         for _, api in sorted(self.project.apis.items()):
             self.api(api)
         for name, function in sorted(self.project.functions.items()):
@@ -233,7 +236,8 @@ class Writer:
     def events(self, function: Function) -> dict[str, Any]:
         events: dict[str, Any] = {}
         for event in function.events:
-            events[pascal(event.name)] = {"Type": event.kind, "Properties": dict(event.properties)}
+            # an event on a [resources] entry names it with intrinsics (its unresolved source)
+            events[pascal(event.name)] = {"Type": event.kind, "Properties": dict(event.source or event.properties)}
         for route in self.project.routes:
             if route.function == function.name:
                 events[self.event_name(route, events)] = self.route_event(route)

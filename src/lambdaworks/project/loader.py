@@ -48,5 +48,5 @@ def load_project(
     local services answer (the values of their resources)."""
     path = find_template(project_dir.resolve(), template)
     if path.suffix == ".toml":
-        return load_native(path, overrides)
+        return load_native(path, overrides, local)
     return load_sam(path, overrides, local)

@@ -48,6 +48,7 @@ class EventSource:
     name: str
     kind: str
     properties: Mapping[str, Any] = field(default_factory=frozen_map)
+    source: Mapping[str, Any] = field(default_factory=frozen_map)  # native config: the properties unresolved
 
 
 def function_name_of(arn: str) -> str | None:

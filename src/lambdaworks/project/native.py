@@ -68,8 +68,10 @@ from lambdaworks.project.model import (
     integration_timeout,
     limit_problem,
 )
+from lambdaworks.project.native_services import NativeServices
 from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
+from lambdaworks.project.services import NO_SERVICES, LocalServices, service_resources, source_problems
 from lambdaworks.project.tomlfile import tomllib
 from lambdaworks.wire.results import ALL_MEDIA_TYPES
 
@@ -100,6 +102,7 @@ FUNCTION_KEYS = (
     "on_failure",
     "dead_letter",
     "policies",
+    "events",
 )
 DEFAULT_KEYS = (
     "code",
@@ -114,7 +117,7 @@ DEFAULT_KEYS = (
     "max_event_age",
     "policies",
 )
-TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions")
+TOP_KEYS = ("parameters", "defaults", "layers", "apis", "functions", "resources")
 API_KEYS = (
     "type",
     "stage",
@@ -163,19 +166,22 @@ def read_config(path: Path) -> dict[str, Any] | None:
     return document
 
 
-def load_native(path: Path, overrides: Mapping[str, str] | None = None) -> Project:
-    """Load the native config in ``path`` with parameter ``overrides`` into a project."""
+def load_native(path: Path, overrides: Mapping[str, str] | None = None, local: LocalServices = NO_SERVICES) -> Project:
+    """Load the native config in ``path`` with parameter ``overrides`` into a project; ``local``: where
+    the local services answer, for the values of its ``[resources]``."""
     config = read_config(path)
     if config is None:
         raise ConfigError("has no [tool.lambdaworks] table", path=path)
-    return Config(path, overrides or {}).load(config)
+    return Config(path, overrides or {}, local).load(config)
 
 
 class Config:
     """One load of a native config: knows its file, for error messages, and its parameters."""
 
-    def __init__(self, path: Path, overrides: Mapping[str, str]) -> None:
+    def __init__(self, path: Path, overrides: Mapping[str, str], local: LocalServices = NO_SERVICES) -> None:
         self.path = path
+        self.local = local
+        self.services = NativeServices(self)
         self.root = path.parent.resolve()
         self.overrides = overrides
         self.warnings: list[str] = []
@@ -209,6 +215,9 @@ class Config:
         parameters = self.parameters(config.get("parameters", {}))
         self.resolver.parameters = {name: parameter.default for name, parameter in parameters.items()}
         layers = self.layers(config.get("layers", {}))
+        resources = self.services.resources(config.get("resources", {}))
+        self.resolver.resources = resources
+        services = service_resources(str(self.root), resources, self.resolver, self.local)
         self.function_names = set(self.table(config.get("functions", {}), "functions"))
         apis = {**IMPLICIT_APIS, **self.apis(config.get("apis", {}))}
         defaults = self.table(config.get("defaults", {}), "defaults", DEFAULT_KEYS)
@@ -221,6 +230,13 @@ class Config:
             routes.extend(function_routes)
         if not functions:
             raise self.error("functions", "no functions: add a [functions.NAME] table with code and handler")
+        self.warnings.extend(
+            f"{name}.{event.name}: {problem}"
+            for name, function in functions.items()
+            for event in function.events
+            if event.kind not in ("Schedule", "ScheduleV2")
+            for problem in source_problems(event.kind, event.properties, services, self.local.port)
+        )
         used = {route.api for route in routes}
         return Project(
             root=self.root,
@@ -230,9 +246,13 @@ class Config:
             routes=tuple(routes),
             warnings=tuple(self.warnings),
             schedules=tuple(
-                schedule_of(name, event) for name, function in functions.items() for event in function.events
+                schedule_of(name, event)
+                for name, function in functions.items()
+                for event in function.events
+                if event.kind in ("Schedule", "ScheduleV2")
             ),
             parameters=frozen_map(parameters),
+            services=frozen_map(services),
         )
 
     def parameters(self, declared: Any) -> dict[str, Parameter]:
@@ -452,7 +472,7 @@ class Config:
             layers=tuple(layers[layer] for layer in layer_names),
             reserved_concurrency=concurrency,
             architecture=setting("architecture", str, "x86_64 or arm64", "x86_64"),
-            events=self.schedules(name, spec.get("schedules", {})),
+            events=self.schedules(name, spec.get("schedules", {})) + self.events(name, spec.get("events", [])),
             async_config=self.async_config(where, setting),
             policies=tuple(
                 self.policies(
@@ -564,6 +584,19 @@ class Config:
             integration_timeout=timeout,
             authorizer=None if auth == NO_AUTH else auth,
             scopes=scopes,
+        )
+
+    def events(self, function: str, declared: Any) -> tuple[EventSource, ...]:
+        """``events = [...]``: S3, SQS, SNS, DynamoDB and EventBridge sources (see :mod:`.native_services`),
+        resolved against the local resources, and kept unresolved for ``deploy``."""
+        return tuple(
+            EventSource(
+                event.name,
+                event.kind,
+                frozen_map(self.resolver.resolve(dict(event.properties), f"functions.{function}.events")),
+                source=event.properties,
+            )
+            for event in self.services.events(function, declared)
         )
 
     def schedules(self, function: str, declared: Any) -> tuple[EventSource, ...]:

@@ -49,6 +49,7 @@ class ServiceResource:
     type: str
     name: str
     properties: Mapping[str, Any] = field(default_factory=dict)
+    source: Mapping[str, Any] = field(default_factory=dict)  # the resource as the template has it (intrinsics)
 
     @property
     def arn(self) -> str:
@@ -137,7 +138,7 @@ def service_resources(
         properties = resolver.resolve(resources[logical_id].get("Properties") or {}, logical_id)
         if service.type == SIMPLE_TABLE:
             properties = simple_table(properties)
-        found[logical_id] = replace(service, properties=properties)
+        found[logical_id] = replace(service, properties=properties, source=resources[logical_id])
         resolver.attributes[logical_id] = found[logical_id].attributes(local.port)
     return found
 
