@@ -149,3 +149,23 @@ def test_a_poller_gathers_up_to_batch_size_within_its_window(invoke_api: tuple[s
     assert sorted(int(r["body"]) for p in payloads for r in p["Records"]) == list(range(25))
     left = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["All"])["Attributes"]
     assert (left["ApproximateNumberOfMessages"], left["ApproximateNumberOfMessagesNotVisible"]) == ("0", "0")
+
+
+def test_a_resource_property_the_services_do_not_apply_is_a_warning_naming_it(tmp_path: Any) -> None:
+    from lambdaworks.project import load_project
+
+    (tmp_path / "template.yaml").write_text(
+        "Transform: AWS::Serverless-2016-10-31\n"
+        "Resources:\n"
+        "  Archive:\n"
+        "    Type: AWS::S3::Bucket\n"
+        "    Properties:\n"
+        "      BucketName: archive\n"
+        "      LifecycleConfiguration: {Rules: []}\n"
+        "  Work:\n"
+        "    Type: AWS::SQS::Queue\n"
+        "    Properties: {VisibilityTimeout: 5}\n"
+    )
+    assert load_project(tmp_path).warnings == (
+        "Archive: AWS::S3::Bucket property LifecycleConfiguration is not emulated locally",
+    )

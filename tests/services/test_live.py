@@ -193,6 +193,23 @@ def test_no_message_is_lost_across_crashes_and_timeouts_and_poison_goes_to_the_d
     assert len(timed_out) >= 10
 
 
+def test_a_fifo_queue_delivers_each_message_group_in_order(stack: Stack) -> None:
+    sqs = stack.client("sqs")
+    url = stack.queue_url("Sequence")
+    for n in range(12):
+        for group in ("a", "b", "c"):
+            sqs.send_message(QueueUrl=url, MessageBody=f"{group}{n:02d}", MessageGroupId=group)  # content dedup
+    log = stack.out / "sequence.log"
+    until(lambda: log.exists() and len(log.read_text().split("\n")) > 36, timeout=60)
+    seen: dict[str, list[str]] = {}
+    for line in log.read_text().splitlines():
+        group, body = line.split()
+        seen.setdefault(group, []).append(body)
+    assert seen == {group: [f"{group}{n:02d}" for n in range(12)] for group in ("a", "b", "c")}
+    record = stack.events("InOrder")[0]["Records"][0]
+    assert {"MessageGroupId", "MessageDeduplicationId", "SequenceNumber"} <= set(record["attributes"])
+
+
 def test_report_batch_item_failures_deletes_the_others(stack: Stack) -> None:
     sqs = stack.client("sqs")
     url = stack.queue_url("Partial")

@@ -36,7 +36,14 @@ from lambdaworks.project.model import (
 )
 from lambdaworks.project.sam_auth import api_cors, route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
-from lambdaworks.project.services import NO_SERVICES, SIMPLE_TABLE, LocalServices, service_resources, source_problems
+from lambdaworks.project.services import (
+    NO_SERVICES,
+    SIMPLE_TABLE,
+    LocalServices,
+    resource_problems,
+    service_resources,
+    source_problems,
+)
 from lambdaworks.project.yaml_loader import describe, load_yaml
 from lambdaworks.wire.results import ALL_MEDIA_TYPES, ALL_MEDIA_TYPES_SAM
 
@@ -139,6 +146,11 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None, local: Loca
     )
     root = path.parent
     services = service_resources(str(root.resolve()), resources, resolver, local)
+    warnings.extend(
+        problem
+        for logical_id, service in services.items()
+        for problem in resource_problems(logical_id, service.type, resources[logical_id].get("Properties") or {})
+    )
     globals_ = template.get("Globals") or {}
     apis = explicit_apis(resources, resolver, globals_, warnings.append)
     functions: dict[str, Function] = {}

@@ -162,6 +162,54 @@ def simple_table(properties: Mapping[str, Any]) -> dict[str, Any]:
     return table
 
 
+#: The properties of each resource type the local services create it with (the rest: a warning).
+RESOURCE_PROPERTIES = {
+    BUCKET: {"BucketName", "VersioningConfiguration", "CorsConfiguration", "NotificationConfiguration", "Tags"},
+    QUEUE: {
+        "QueueName",
+        "DelaySeconds",
+        "MaximumMessageSize",
+        "MessageRetentionPeriod",
+        "ReceiveMessageWaitTimeSeconds",
+        "VisibilityTimeout",
+        "FifoQueue",
+        "ContentBasedDeduplication",
+        "DeduplicationScope",
+        "FifoThroughputLimit",
+        "KmsMasterKeyId",
+        "SqsManagedSseEnabled",
+        "RedrivePolicy",
+        "RedriveAllowPolicy",
+        "Tags",
+    },
+    TOPIC: {"TopicName", "FifoTopic", "ContentBasedDeduplication", "DisplayName", "Subscription", "Tags"},
+    TABLE: {
+        "TableName",
+        "AttributeDefinitions",
+        "KeySchema",
+        "BillingMode",
+        "ProvisionedThroughput",
+        "GlobalSecondaryIndexes",
+        "LocalSecondaryIndexes",
+        "StreamSpecification",
+        "SSESpecification",
+        "TableClass",
+        "DeletionProtectionEnabled",
+        "TimeToLiveSpecification",
+        "Tags",
+    },
+    SIMPLE_TABLE: {"TableName", "PrimaryKey", "ProvisionedThroughput", "SSESpecification", "Tags"},
+    RULE: {"Name", "EventPattern", "EventBusName", "State", "Targets", "ScheduleExpression", "Description"},
+    BUS: {"Name", "Tags", "Description"},
+}
+
+
+def resource_problems(logical_id: str, kind: str, properties: Mapping[str, Any]) -> list[str]:
+    """What of a resource's properties the local services do not apply, one warning each."""
+    known = RESOURCE_PROPERTIES.get(kind, set())
+    return [f"{logical_id}: {kind} property {key} is not emulated locally" for key in properties if key not in known]
+
+
 #: The properties of each event source type the local services implement (SAM's names).
 SOURCE_PROPERTIES = {
     "S3": {"Bucket", "Events", "Filter"},

@@ -10,6 +10,7 @@ pollers wake at once instead of on their next round.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -112,8 +113,17 @@ def _sqs(callbacks: Callbacks) -> None:
 
     send_message, send_batch = SQSBackend.send_message, SQSBackend.send_message_batch
 
+    last = [0]
+    lock = threading.Lock()
+
     def sent(self: Any, queue_name: str, *args: Any, **kwargs: Any) -> Any:
         message = send_message(self, queue_name, *args, **kwargs)
+        if queue_name.endswith(".fifo"):
+            # SQS numbers every FIFO message, increasing (Lambda's records carry it); moto numbers only
+            # those sent with an explicit deduplication id, at random
+            with lock:
+                last[0] = max(last[0] + 1, 10**19 + time.time_ns())
+                message.sequence_number = str(last[0])
         callbacks.queue_changed(queue_name)
         return message
 

@@ -67,3 +67,12 @@ def rough(event: dict[str, Any], context: Any) -> None:
     done = Path(os.environ["OUT_DIR"], "rough")
     done.mkdir(parents=True, exist_ok=True)
     (done / body).write_text(attempt)
+
+
+def in_order(event: dict[str, Any], context: Any) -> None:
+    """Appends each message's group and body, slowly, so concurrent batches would interleave."""
+    _keep(event, context)
+    for record in event["Records"]:
+        time.sleep(0.02)
+        with Path(os.environ["OUT_DIR"], "sequence.log").open("a") as file:
+            file.write(f"{record['attributes']['MessageGroupId']} {record['body']}\n")
