@@ -7,7 +7,9 @@ sqs-event.json, sns-event.json, and Powertools' eventBridgeEvent.json)."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -371,3 +373,26 @@ def test_the_native_config_declares_resources_and_event_sources(tmp_path: Path) 
         assert json.loads(sqs_events[0].read_text())["Records"][0]["body"] == "job"
     finally:
         live.stop()
+
+
+def test_what_was_written_a_second_before_a_kill_9_survives_it(tmp_path: Path) -> None:
+    """The services keep their state half a second after a change: kill -9 loses only the last moment."""
+    port, state, out = free_port(), tmp_path / "state", tmp_path / "out"
+    flags = ("--services-port", str(port), "--parameter-overrides", f"OutDir={out}")
+    first = LiveEmulator(PROJECT, *flags, state_dir=state)
+    stack = Stack(first, port, out)
+    try:
+        bucket = stack.resource("Uploads")
+        stack.client("s3").put_object(Bucket=bucket, Key="before-the-kill.txt", Body=b"x")
+        time.sleep(1.0)
+        os.killpg(first.process.pid, signal.SIGKILL)  # dev and its services process, as a crash takes them
+        first.process.wait(10)
+    finally:
+        first.stop()
+    again = LiveEmulator(PROJECT, *flags, state_dir=state)
+    stack = Stack(again, port, out)
+    try:
+        keys = [o["Key"] for o in stack.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
+        assert "before-the-kill.txt" in keys
+    finally:
+        again.stop()
