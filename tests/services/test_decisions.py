@@ -165,7 +165,10 @@ def test_a_resource_property_the_services_do_not_apply_is_a_warning_naming_it(tm
         "  Work:\n"
         "    Type: AWS::SQS::Queue\n"
         "    Properties: {VisibilityTimeout: 5}\n"
+        "  Clicks:\n"
+        "    Type: AWS::Kinesis::Stream\n"
     )
     assert load_project(tmp_path).warnings == (
         "Archive: AWS::S3::Bucket property LifecycleConfiguration is not emulated locally",
+        "Clicks: AWS::Kinesis::Stream is not emulated locally",  # a type: never silently ignored
     )

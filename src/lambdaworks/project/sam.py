@@ -37,8 +37,8 @@ from lambdaworks.project.model import (
 from lambdaworks.project.sam_auth import api_cors, route_auth, with_auth_and_cors
 from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.services import (
+    NAME_PROPERTY,
     NO_SERVICES,
-    SIMPLE_TABLE,
     LocalServices,
     resource_problems,
     service_resources,
@@ -159,12 +159,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None, local: Loca
         if not isinstance(resource, dict):
             raise TemplateError("resource is not a mapping", path=path, resource=name)
         if resource.get("Type") != FUNCTION:
-            if str(resource.get("Type", "")).startswith("AWS::Serverless::") and resource.get("Type") not in (
-                REST_API,
-                HTTP_API,
-                LAYER,
-                SIMPLE_TABLE,
-            ):
+            if resource.get("Type") not in (REST_API, HTTP_API, LAYER, *NAME_PROPERTY):  # never silently
                 warnings.append(f"{name}: {resource.get('Type')} is not emulated locally")
             continue
         if "Condition" in resource and not resolver.condition(resource["Condition"], name):
