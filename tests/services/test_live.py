@@ -316,6 +316,21 @@ def test_dynamodb_stream_records_arrive_in_order_and_a_poison_batch_is_bisected_
     until(lambda: ("INSERT", "after") in seen())
 
 
+def test_an_async_failure_record_reaches_a_local_queue_destination(stack: Stack) -> None:
+    """OnFailure on a queue of the template: the record goes to that local queue, as on AWS."""
+    event = {"Records": [{"messageId": "m1", "body": "poison"}]}
+    answer = stack.live.lambda_client().invoke(FunctionName="Doomed", InvocationType="Event", Payload=json.dumps(event))
+    request_id = answer["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
+    sqs = stack.client("sqs")
+    url = stack.queue_url("Failures")
+    messages = until(lambda: sqs.receive_message(QueueUrl=url).get("Messages"), timeout=30)
+    record = json.loads(messages[0]["Body"])
+    assert record["requestContext"]["requestId"] == request_id
+    assert record["requestContext"]["condition"] == "RetriesExhausted"
+    assert record["requestPayload"] == event
+    assert record["responseContext"]["functionError"] == "Unhandled"
+
+
 def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
     """Objects and messages are kept in the state folder across a Ctrl-C; --fresh starts empty."""
     port, state, out = free_port(), tmp_path / "state", tmp_path / "out"

@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from lambdaworks.local.destinations import ServiceSender, envelope
 from lambdaworks.local.invocation import Outcome
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.live import LiveProject
@@ -100,6 +101,7 @@ class AsyncDelivery:
         self.invoker = invoker
         self.live = live
         self.logs = logs
+        self.sender: ServiceSender | None = None  # set while the local AWS services run
         self.store = store
         self.scale = retry_delay / MINUTE
         self.in_flight: Counter[str] = Counter()
@@ -154,6 +156,9 @@ class AsyncDelivery:
             self.wake.set()
 
     async def _attempt(self, event: QueuedEvent) -> None:
+        if event.function.startswith("arn:"):  # a record on its way to a local queue, topic or bus
+            await self._deliver_record(event)
+            return
         function = self.live.current.functions.get(event.function)
         if function is None:
             self._failed(event, None, "FunctionNotFound", event.attempts)
@@ -184,6 +189,13 @@ class AsyncDelivery:
                 f"async event {event.id}: attempt {attempts} failed ({outcome.error_type}); retry in {delay:g}s",
             )
             self.store.retry(event.id, time.time() + delay)
+
+    async def _deliver_record(self, event: QueuedEvent) -> None:
+        if self.sender is not None and await self.sender.send(event.function, event.payload):
+            self.store.finish(event)
+            return
+        self.throttles[event.id] += 1  # the services are not up (yet): try again, backing off
+        self.store.retry(event.id, time.time() + throttle_backoff(self.throttles[event.id], self.scale), counted=False)
 
     def _succeeded(self, event: QueuedEvent, outcome: Outcome, attempts: int, function: Function) -> None:
         target = function.async_config.on_success
@@ -223,6 +235,9 @@ class AsyncDelivery:
             if target is not None and target.function is not None:
                 forwards.append((target.function, json.dumps(body).encode()))
                 where = f"{kind} function {target.function}"
+            elif target is not None and self.sender is not None and self.sender.handles(target.arn):
+                forwards.append((target.arn, envelope(kind, body)))
+                where = f"{kind} {target.arn} (local services)"
             else:
                 label = f"{kind} {target.arn}" if target is not None else "no destination configured"
                 records.append((condition, label, body))

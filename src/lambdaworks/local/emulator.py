@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from lambdaworks.local.delivery import MINUTE, AsyncDelivery
+from lambdaworks.local.destinations import ServiceSender
 from lambdaworks.local.function_urls import FunctionUrlFront
 from lambdaworks.local.gateway import Gateway
 from lambdaworks.local.http import bind, drop_unanswered, serve
@@ -137,6 +138,7 @@ class Emulator:
         ]
         if self.services is not None:
             await self.services.start()
+            self.delivery.sender = ServiceSender(self.config.services_port, lambda: self.live.current)
         await self.serve_function_urls()
         self._tasks.append(asyncio.create_task(self.delivery.run()))
         if self.config.schedules:
