@@ -163,41 +163,39 @@ def simple_table(properties: Mapping[str, Any]) -> dict[str, Any]:
 
 
 #: The properties of each resource type the local services create it with (the rest: a warning).
+#: The queue properties that are SQS queue attributes (set with CreateQueue's Attributes).
+QUEUE_ATTRIBUTES = (
+    "DelaySeconds",
+    "MaximumMessageSize",
+    "MessageRetentionPeriod",
+    "ReceiveMessageWaitTimeSeconds",
+    "VisibilityTimeout",
+    "FifoQueue",
+    "ContentBasedDeduplication",
+    "DeduplicationScope",
+    "FifoThroughputLimit",
+    "KmsMasterKeyId",
+    "SqsManagedSseEnabled",
+)
+#: The table properties CreateTable takes as they are.
+TABLE_KEYS = (
+    "AttributeDefinitions",
+    "KeySchema",
+    "BillingMode",
+    "ProvisionedThroughput",
+    "GlobalSecondaryIndexes",
+    "LocalSecondaryIndexes",
+    "StreamSpecification",
+    "SSESpecification",
+    "TableClass",
+    "DeletionProtectionEnabled",
+)
+#: The properties of each resource type the local services create it with (the rest: a warning).
 RESOURCE_PROPERTIES = {
     BUCKET: {"BucketName", "VersioningConfiguration", "CorsConfiguration", "NotificationConfiguration", "Tags"},
-    QUEUE: {
-        "QueueName",
-        "DelaySeconds",
-        "MaximumMessageSize",
-        "MessageRetentionPeriod",
-        "ReceiveMessageWaitTimeSeconds",
-        "VisibilityTimeout",
-        "FifoQueue",
-        "ContentBasedDeduplication",
-        "DeduplicationScope",
-        "FifoThroughputLimit",
-        "KmsMasterKeyId",
-        "SqsManagedSseEnabled",
-        "RedrivePolicy",
-        "RedriveAllowPolicy",
-        "Tags",
-    },
+    QUEUE: {"QueueName", *QUEUE_ATTRIBUTES, "RedrivePolicy", "RedriveAllowPolicy", "Tags"},
     TOPIC: {"TopicName", "FifoTopic", "ContentBasedDeduplication", "DisplayName", "Subscription", "Tags"},
-    TABLE: {
-        "TableName",
-        "AttributeDefinitions",
-        "KeySchema",
-        "BillingMode",
-        "ProvisionedThroughput",
-        "GlobalSecondaryIndexes",
-        "LocalSecondaryIndexes",
-        "StreamSpecification",
-        "SSESpecification",
-        "TableClass",
-        "DeletionProtectionEnabled",
-        "TimeToLiveSpecification",
-        "Tags",
-    },
+    TABLE: {"TableName", *TABLE_KEYS, "TimeToLiveSpecification", "Tags"},
     SIMPLE_TABLE: {"TableName", "PrimaryKey", "ProvisionedThroughput", "SSESpecification", "Tags"},
     RULE: {"Name", "EventPattern", "EventBusName", "State", "Targets", "ScheduleExpression", "Description"},
     BUS: {"Name", "Tags", "Description"},

@@ -11,34 +11,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from lambdaworks.project.services import QUEUE_ATTRIBUTES, TABLE_KEYS
 from lambdaworks.services.spec import Resource, Source
 from lambdaworks.wire.common import ACCOUNT, REGION
-
-QUEUE_ATTRIBUTES = (
-    "DelaySeconds",
-    "MaximumMessageSize",
-    "MessageRetentionPeriod",
-    "ReceiveMessageWaitTimeSeconds",
-    "VisibilityTimeout",
-    "FifoQueue",
-    "ContentBasedDeduplication",
-    "DeduplicationScope",
-    "FifoThroughputLimit",
-    "KmsMasterKeyId",
-    "SqsManagedSseEnabled",
-)
-TABLE_KEYS = (
-    "AttributeDefinitions",
-    "KeySchema",
-    "BillingMode",
-    "ProvisionedThroughput",
-    "GlobalSecondaryIndexes",
-    "LocalSecondaryIndexes",
-    "StreamSpecification",
-    "SSESpecification",
-    "TableClass",
-    "DeletionProtectionEnabled",
-)
 
 
 def function_arn(name: str) -> str:
