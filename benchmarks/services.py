@@ -40,7 +40,7 @@ PORT, INVOKE, SERVICES = 3961, 3962, 4599
 class Dev:
     """A running ``lambdaworks dev`` whose output lines are timestamped as they arrive."""
 
-    def __init__(self, state: Path) -> None:
+    def __init__(self, state: Path, app: Path = APP) -> None:
         self.started = time.perf_counter()
         self.process = subprocess.Popen(
             [
@@ -48,7 +48,7 @@ class Dev:
                 "-m",
                 "lambdaworks.cli",
                 "dev",
-                str(APP),
+                str(app),
                 "--port",
                 str(PORT),
                 "--invoke-port",
@@ -130,6 +130,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
+HELLO_ONLY = """\
+AWSTemplateFormatVersion: "2010-09-09"
+Transform: AWS::Serverless-2016-10-31
+Resources:
+  Hello:
+    Type: AWS::Serverless::Function
+    Properties:
+      Runtime: python3.12
+      CodeUri: {code}
+      Handler: noop.handler
+      Events:
+        Get: {{Type: HttpApi, Properties: {{Path: /hello, Method: GET}}}}
+"""
+
+
+def gateway_rps(app: Path, seconds: int = 5) -> float:
+    """wrk at one connection on the gateway's /hello: requests per second."""
+    with tempfile.TemporaryDirectory() as folder:
+        dev = Dev(Path(folder), app)
+        dev.first_response()
+        output = subprocess.run(
+            ["wrk", "-t1", "-c1", f"-d{seconds}s", f"http://127.0.0.1:{PORT}/hello"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        dev.stop()
+    return float(output.split("Requests/sec:")[1].split()[0])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=50)
@@ -183,6 +213,11 @@ def main() -> None:
             after = dev.rss_mb()
             growth.append((after[0] - before[0], after[1] - before[1]))
             dev.stop()
+    with tempfile.TemporaryDirectory() as folder:  # the same function, without any AWS resource
+        bare = Path(folder)
+        (bare / "template.yaml").write_text(HELLO_ONLY.format(code=APP))
+        with_services = statistics.median(gateway_rps(APP) for _ in range(args.rounds))
+        without = statistics.median(gateway_rps(bare) for _ in range(args.rounds))
     print("| measure | median of rounds | target |")
     print("| --- | --- | --- |")
     print(f"| dev start to first 200, services included | {statistics.median(starts):.2f} s | <= 1.5 s |")
@@ -194,6 +229,10 @@ def main() -> None:
     print(f"| 100 MB presigned PUT | {statistics.median(uploads):.2f} s | <= 3 s |")
     dev_growth = statistics.median(g[0] for g in growth)
     services_growth = statistics.median(g[1] for g in growth)
+    print(
+        f"| gateway req/s at c=1, services idle / no services | {with_services:.0f} / {without:.0f} "
+        f"({with_services / without:.2f}x) | unchanged |"
+    )
     print(f"| memory growth during it: dev / services | {dev_growth:.0f} / {services_growth:.0f} MB | < 100 MB |")
 
 

@@ -24,6 +24,20 @@ def service_of(environ: dict[str, Any]) -> str:
     return "s3"
 
 
+#: JSON-protocol reads that come as POSTs; the pollers make them every second while a queue is idle.
+READS = frozenset(
+    {
+        "AmazonSQS.ReceiveMessage",
+        "AmazonSQS.GetQueueUrl",
+        "AmazonSQS.GetQueueAttributes",
+        "AmazonSQS.ListQueues",
+        "DynamoDBStreams_20120810.GetRecords",
+        "DynamoDBStreams_20120810.GetShardIterator",
+        "DynamoDBStreams_20120810.DescribeStream",
+    }
+)
+
+
 class Watch:
     """WSGI middleware: a request that may change a service marks it for writing."""
 
@@ -35,6 +49,11 @@ class Watch:
         if environ.get("REQUEST_METHOD") in ("GET", "HEAD", "OPTIONS"):
             return self.app(environ, start_response)
         service = service_of(environ)
+        if environ.get("HTTP_X_AMZ_TARGET") in READS:  # a poll: it changes the queue only if it got messages
+            answer = b"".join(self.app(environ, start_response))
+            if b"ReceiptHandle" in answer:
+                self.keeper.mark(service)
+            return [answer]
         self.keeper.mark(service)
         if service == "s3" and environ.get("REQUEST_METHOD") == "PUT" and _is_form(environ):
             # S3 stores a PUT's body as it is, whatever its Content-Type; moto reads a form-encoded one
