@@ -16,6 +16,7 @@ EXTRAS: dict[str, tuple[tuple[str, str], ...]] = {
         ("samtranslator", "aws-sam-translator"),
         ("cfnlint", "cfn-lint"),
     ),
+    "debug": (("debugpy", "debugpy"),),
 }
 
 

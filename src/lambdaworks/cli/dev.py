@@ -7,7 +7,7 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +15,9 @@ from lambdaworks.cli.project import LocalProject, host_variables_options, local_
 from lambdaworks.cli.settings import Settings
 from lambdaworks.local.variables import HostVariables, local_variables
 from lambdaworks.project import Project
+
+if TYPE_CHECKING:
+    from lambdaworks.local.debugging import DebugPlan
 
 
 def run_loop(main: Any) -> Any:
@@ -58,6 +61,16 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     help="Port of the local AWS services (S3, SQS, SNS, DynamoDB, EventBridge), started when the template "
     "declares such resources.",
 )
+@click.option(
+    "--debug",
+    "debug_functions",
+    multiple=True,
+    metavar="FUNCTION",
+    help="Run FUNCTION under debugpy for an IDE to attach (repeatable; 'all' for every function): "
+    "one environment, no timeouts. Needs the debug extra.",
+)
+@click.option("--debug-port", type=int, default=5678, show_default=True, help="The first debugged function's port.")
+@click.option("--wait-for-client", is_flag=True, help="With --debug: the first invocation waits for the debugger.")
 @click.option(
     "--fresh",
     is_flag=True,
@@ -103,6 +116,9 @@ def dev_command(
     invoke_port: int,
     url_port: int,
     services_port: int,
+    debug_functions: tuple[str, ...],
+    debug_port: int,
+    wait_for_client: bool,
     fresh: bool,
     pass_env: tuple[str, ...],
     pass_aws_credentials: bool,
@@ -150,6 +166,7 @@ def dev_command(
         adopt_orphans=True,
         services_port=services_port,
         fresh_services=fresh,
+        debug=debug_plan(project, debug_functions, debug_port, wait_for_client),
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -169,6 +186,11 @@ def dev_command(
             auth = url.auth_type if url is not None else "NONE"
             click.echo(f"  Function URL of {name}: http://{host}:{port_of_url}/  (AuthType {auth})")
         click.echo(config.host_variables.describe(os.environ))
+        if config.debug is not None:
+            for line in config.debug.describe(
+                emulator.project, {n: f.code_uri for n, f in local.project.functions.items()}
+            ):
+                click.echo(line)
         if emulator.services is not None:
             for line in emulator.services.describe():
                 click.echo(line)
@@ -192,6 +214,20 @@ def dev_command(
     finally:
         if log_stream is not None:
             log_stream.close()
+
+
+def debug_plan(project: Project, names: tuple[str, ...], port: int, wait: bool) -> DebugPlan | None:
+    """The functions ``--debug`` names, checked (and the debug extra with them); None without ``--debug``."""
+    if not names:
+        return None
+    from lambdaworks.extras import require
+    from lambdaworks.local.debugging import DebugError, DebugPlan
+
+    require("debug", "--debug")
+    try:
+        return DebugPlan.of(names, project, port, wait)
+    except DebugError as exc:
+        raise click.BadParameter(str(exc), param_hint="--debug") from None
 
 
 def port_setting(settings: Settings, name: str, table: str) -> int:
@@ -233,8 +269,18 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
+@click.option("--debug", "debug", is_flag=True, help="Run it under debugpy for an IDE to attach (debug extra).")
+@click.option("--debug-port", type=int, default=5678, show_default=True, help="The debugger's port.")
+@click.option("--wait-for-client", is_flag=True, help="With --debug: wait for the debugger before the handler loads.")
 def invoke_command(
-    function: str, local: LocalProject, event_file: Any, pass_env: tuple[str, ...], pass_aws_credentials: bool
+    function: str,
+    local: LocalProject,
+    event_file: Any,
+    pass_env: tuple[str, ...],
+    pass_aws_credentials: bool,
+    debug: bool,
+    debug_port: int,
+    wait_for_client: bool,
 ) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
@@ -255,6 +301,12 @@ def invoke_command(
             json.loads(payload)
         except ValueError as exc:  # the Invoke API refuses it too (InvalidRequestContentException)
             raise click.BadParameter(f"{event_file.name} is not JSON: {exc}", param_hint="--event") from None
+
+    plan = debug_plan(project, (function,), debug_port, wait_for_client) if debug else None
+    if plan is not None:
+        project = plan.apply(project)
+        for line in plan.describe(project, {function: local.project.functions[function].code_uri}):
+            click.echo(line, err=True)
 
     async def run() -> Any:
         invoker = Invoker(

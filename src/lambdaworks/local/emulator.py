@@ -11,6 +11,7 @@ import socket
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from lambdaworks.local.debugging import DebugPlan
 from lambdaworks.local.delivery import MINUTE, AsyncDelivery
 from lambdaworks.local.destinations import ServiceSender
 from lambdaworks.local.function_urls import FunctionUrlFront
@@ -77,6 +78,7 @@ class EmulatorConfig:
     host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
     adopt_orphans: bool = False  # end what functions leave behind at stop (dev's own process only)
     services_port: int = DEFAULT_SERVICES_PORT  # the local AWS services' endpoint (when the template has resources)
+    debug: DebugPlan | None = None  # functions run under a debugger (dev --debug)
     fresh_services: bool = False  # --fresh: the services start empty instead of as the last run left them
 
 
@@ -85,6 +87,8 @@ class Emulator:
 
     def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
+        if config.debug is not None:  # debugged functions: their port, one environment, no limits
+            project = config.debug.apply(project)
         self.live = LiveProject(project)  # the one holder of the project served now
         state = layout.state_dir(project.root, config.state_dir)
         logs = logs or Logs()
@@ -191,6 +195,8 @@ class Emulator:
             except ProjectError as exc:
                 logs.line("lambdaworks", f"template not reloaded, keeping the previous one: {exc}")
                 return
+            if self.config.debug is not None:
+                project = self.config.debug.apply(project)
             if dict(project.services) != dict(self.project.services):
                 logs.line("lambdaworks", "AWS resources changed in the template: restart dev to create them locally")
             previous = self.live.replace(project)  # the gateway, function URLs and scheduler see it now
@@ -207,6 +213,9 @@ class Emulator:
         what = "definition" if template else "code"
         for name in sorted(functions):
             logs.line(name, f"{what} changed: environments retired, the next request runs the new code")
+            if self.config.debug is not None and name in self.config.debug.ports:
+                port = self.config.debug.ports[name]
+                logs.line(name, f"debugger: the new environment listens on 127.0.0.1:{port} again; reattach")
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()

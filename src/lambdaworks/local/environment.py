@@ -21,6 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from lambdaworks.local.invocation import (
+    DEBUG_INIT_TIMEOUT,
     INIT_TIMEOUT,
     Invocation,
     Outcome,
@@ -31,6 +32,7 @@ from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
+from lambdaworks.runtime.debug import PORT_VARIABLE
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
 
 READ_SIZE = 65536
@@ -114,7 +116,8 @@ class Environment:
         if cold:
             self._cold_invocation = invocation
             waiting: set[asyncio.Future[Any]] = {self.api.ready, invocation.future}
-            done, _ = await asyncio.wait(waiting, timeout=INIT_TIMEOUT, return_when=asyncio.FIRST_COMPLETED)
+            limit = DEBUG_INIT_TIMEOUT if PORT_VARIABLE in self.function.environment else INIT_TIMEOUT
+            done, _ = await asyncio.wait(waiting, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
             if not done:
                 await self.kill("init timeout")
                 return self._failure(

@@ -12,6 +12,7 @@ from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Project
+from lambdaworks.runtime.debug import PORT_VARIABLE
 
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
 SYNC_LIMIT = 6 * 1024 * 1024
@@ -102,7 +103,10 @@ class Invoker:
         end and REPORT. When the function's own limits (the wait for an environment, init and its
         timeout) end it first anyway, no timer is set."""
         invocation = self.invoke(name, payload, wait=wait)
-        if wait + INIT_TIMEOUT + self.project.functions[name].timeout < limit:
+        function = self.project.functions[name]
+        if PORT_VARIABLE in function.environment:  # under a debugger: a paused breakpoint is no 504
+            return await invocation
+        if wait + INIT_TIMEOUT + function.timeout < limit:
             return await invocation
         return await asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import PARENT_VARIABLE
+from lambdaworks.runtime.debug import PORT_VARIABLE
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.wire.common import REGION
 
@@ -106,6 +107,14 @@ def local_variables(project: Project, host: HostVariables, services_port: int | 
     return host.giving(**given)
 
 
+def debugger_path() -> str:
+    """The folder debugpy is installed in (for a function run from its build, under --debug)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("debugpy")
+    return str(Path(spec.origin).parent.parent) if spec is not None and spec.origin else ""
+
+
 def process_environment(function: Function, runtime_api: str, host: HostVariables = DEFAULT_HOST) -> dict[str, str]:
     """The variables Lambda sets, over the shell's allowed ones, under the function's own."""
     layers = [str(p / "python") for p in function.layers] + [
@@ -117,6 +126,8 @@ def process_environment(function: Function, runtime_api: str, host: HostVariable
         from lambdaworks.local.packaged import bootstrap_path, runtime_path
 
         python_path = os.pathsep.join([str(function.code_uri), *layers, *runtime_path(), bootstrap_path()])
+        if PORT_VARIABLE in function.environment:  # dev --debug: the package does not ship the debugger
+            python_path += os.pathsep + debugger_path()
     else:
         python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
     # Lambda's PATH starts with the runtime's own bin (/var/lang/bin) and ends with /opt/bin (layers):

@@ -1,0 +1,90 @@
+"""Which functions run under a debugger (``dev --debug FUNCTION``, ``invoke FUNCTION --debug``),
+and what that changes for them: each gets its own loopback port for debugpy (from ``--debug-port``
+on), one environment at a time, and no limit that would end a paused breakpoint (the function's
+timeout, the init timeout, the gateway's integration timeout and the memory limit, since the
+debugger's own processes count). The other functions keep their limits.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lambdaworks.project.model import Function, Project, frozen_map
+from lambdaworks.runtime.debug import PORT_VARIABLE, WAIT_VARIABLE
+
+DEBUG_TIMEOUT = 24 * 3600.0  # "no limit": a day, what a breakpoint may stay paused
+DEBUG_MEMORY = 10240  # Lambda's largest MemorySize: the debugger's adapter runs in the environment too
+DEFAULT_PORT = 5678  # debugpy's own default
+
+
+class DebugError(Exception):
+    """A function asked for by --debug is not in the project."""
+
+
+def is_debugged(function: Function) -> bool:
+    return PORT_VARIABLE in function.environment
+
+
+@dataclass(frozen=True)
+class DebugPlan:
+    """Function name -> the port its debugger listens on; ``wait``: the first invocation waits for it."""
+
+    ports: Mapping[str, int]
+    wait: bool = False
+
+    @classmethod
+    def of(cls, names: Sequence[str], project: Project, port: int = DEFAULT_PORT, wait: bool = False) -> DebugPlan:
+        """``names`` (``all`` for every function), a port each from ``port`` on."""
+        chosen = sorted(project.functions) if "all" in names else list(dict.fromkeys(names))
+        unknown = [name for name in chosen if name not in project.functions]
+        if unknown:
+            raise DebugError(f"no function {unknown[0]!r}; the project has {', '.join(sorted(project.functions))}")
+        return cls({name: port + index for index, name in enumerate(chosen)}, wait)
+
+    def apply(self, project: Project) -> Project:
+        """``project`` with its debugged functions unlimited, on one environment, with their ports."""
+        functions = dict(project.functions)
+        for name, port in self.ports.items():
+            function = functions.get(name)
+            if function is None:
+                continue
+            variables = {**function.environment, PORT_VARIABLE: str(port)}
+            if self.wait:
+                variables[WAIT_VARIABLE] = "1"
+            functions[name] = dataclasses.replace(
+                function,
+                timeout=DEBUG_TIMEOUT,
+                memory_size=DEBUG_MEMORY,
+                reserved_concurrency=1,
+                environment=frozen_map(variables),
+            )
+        return dataclasses.replace(project, functions=frozen_map(functions))
+
+    def launch_configuration(self, name: str, function: Function, source: Path | None = None) -> dict[str, Any]:
+        """A VS Code ``launch.json`` entry attaching to ``name``'s debugger. ``source``: the code's own
+        folder when the function runs from a build (``--from-build``), for ``pathMappings``."""
+        entry: dict[str, Any] = {
+            "name": f"lambdaworks: {name}",
+            "type": "debugpy",
+            "request": "attach",
+            "connect": {"host": "127.0.0.1", "port": self.ports[name]},
+            "justMyCode": True,
+        }
+        if source is not None and source != function.code_uri:
+            entry["pathMappings"] = [{"localRoot": str(source), "remoteRoot": str(function.code_uri)}]
+        return entry
+
+    def describe(self, project: Project, sources: Mapping[str, Path] | None = None) -> list[str]:
+        """The start-up lines: where to attach, and a ready launch.json entry for each function."""
+        lines = []
+        for name, port in self.ports.items():
+            waits = " (its first invocation waits for the debugger)" if self.wait else ""
+            lines.append(f"debugger for {name}: attach to 127.0.0.1:{port}{waits}; limits lifted, one environment")
+            entry = self.launch_configuration(name, project.functions[name], (sources or {}).get(name))
+            lines.append("  launch.json: " + json.dumps(entry))
+        return lines

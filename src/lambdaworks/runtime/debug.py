@@ -1,0 +1,39 @@
+"""Starts a debugger in this execution environment when the emulator asks for it
+(``lambdaworks dev --debug FUNCTION``): debugpy listens on loopback before the handler is imported,
+so an IDE can attach, and with ``--wait-for-client`` the first invocation waits for it, so a
+breakpoint on module-level code is hit. debugpy is imported only then; nothing here runs on Lambda.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import MutableMapping
+
+PORT_VARIABLE = "LAMBDAWORKS_DEBUG_PORT"
+WAIT_VARIABLE = "LAMBDAWORKS_DEBUG_WAIT"
+
+
+def start_debugger(environ: MutableMapping[str, str] | None = None) -> bool:
+    """Listen for a debugger if asked (the variables are removed, so the handler does not see them)."""
+    environ = os.environ if environ is None else environ
+    port = environ.pop(PORT_VARIABLE, None)
+    wait = environ.pop(WAIT_VARIABLE, "") == "1"
+    if not port:
+        return False
+    try:
+        import debugpy
+    except ImportError:
+        sys.stderr.write("lambdaworks: --debug needs debugpy here: pip install 'lambdaworks[debug]'\n")
+        return False
+    debugpy.listen(("127.0.0.1", int(port)))
+    sys.stdout.write(f"lambdaworks: debugger listening on 127.0.0.1:{port}\n")
+    sys.stdout.flush()
+    if wait:
+        sys.stdout.write("lambdaworks: waiting for the debugger to attach before the handler is imported\n")
+        sys.stdout.flush()
+        debugpy.wait_for_client()
+    return True
