@@ -1,0 +1,76 @@
+"""An undebugged function's per-request cost with and without ``--debug`` on another function.
+
+Run by hand (needs wrk)::
+
+    .venv/bin/python benchmarks/debugging.py [--rounds 3] [--duration 5]
+
+``lambdaworks dev examples/sam-app`` serves ``GET /hello`` (HelloFunction); the same with
+``--debug FastApiFunction`` (a debugged function beside it, never called). wrk at one connection
+drives /hello for ``--duration`` seconds per cell, the two setups interleaved round by round;
+cells are medians. The ratio should be 1.00 within noise: the only per-request work ``--debug``
+adds for the others is one lookup of whether the function is debugged.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+APP = Path(__file__).resolve().parents[1] / "examples" / "sam-app"
+PORT, INVOKE = 3981, 3982
+
+
+def requests_per_second(extra: list[str], duration: int) -> float:
+    with tempfile.TemporaryDirectory() as state:
+        argv = [sys.executable, "-m", "lambdaworks.cli", "dev", str(APP), "--port", str(PORT)]
+        argv += ["--invoke-port", str(INVOKE), "--url-port", "0", "--no-reload", "--state-dir", state, *extra]
+        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/hello", timeout=5).read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise
+                    time.sleep(0.05)
+            out = subprocess.run(
+                ["wrk", "-t1", "-c1", f"-d{duration}s", f"http://127.0.0.1:{PORT}/hello"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+        finally:
+            os.kill(process.pid, signal.SIGINT)
+            process.wait(30)
+    return float(out.split("Requests/sec:")[1].split()[0])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--duration", type=int, default=5)
+    args = parser.parse_args()
+    plain, beside = [], []
+    for _ in range(args.rounds):
+        plain.append(requests_per_second([], args.duration))
+        beside.append(requests_per_second(["--debug", "FastApiFunction"], args.duration))
+    print("| HelloFunction, GET /hello, c=1 | req/s (median) |")
+    print("| --- | --- |")
+    print(f"| dev | {statistics.median(plain):.0f} |")
+    print(f"| dev --debug FastApiFunction | {statistics.median(beside):.0f} |")
+    print(f"| ratio | {statistics.median(beside) / statistics.median(plain):.2f} |")
+    print(f"(cells: {[round(x) for x in plain]} / {[round(x) for x in beside]})")
+
+
+if __name__ == "__main__":
+    main()
