@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,17 @@ from botocore.config import Config
 from lambdaworks.testing.stack import DevProcess, free_port
 
 PROJECT = Path(__file__).resolve().parents[1] / "apps" / "sam_project"
+
+
+def until(check: Callable[[], Any], timeout: float = 20.0) -> Any:
+    """``check()``'s first truthy value, asked every 50 ms; TimeoutError after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = check()
+        if value:
+            return value
+        time.sleep(0.05)
+    raise TimeoutError(f"{check} never became true")
 
 
 class LiveEmulator(DevProcess):

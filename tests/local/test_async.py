@@ -10,7 +10,7 @@ import signal
 import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -19,7 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from lambdaworks.cli.main import main
-from tests.local.conftest import LiveEmulator
+from tests.local.conftest import LiveEmulator, until
 
 PROJECT = Path(__file__).resolve().parents[1] / "apps" / "async_project"
 RETRY_DELAY = "0.3"  # Lambda's "minute": retries 0.3 s and 0.6 s apart; event age 60 s -> 0.3 s
@@ -35,16 +35,6 @@ def live(out_dir: Path) -> Iterator[LiveEmulator]:
     emulator = LiveEmulator(PROJECT, "--retry-delay", RETRY_DELAY, "--parameter-overrides", f"OutDir={out_dir}")
     yield emulator
     emulator.stop()
-
-
-def until(check: Callable[[], Any], timeout: float = 15.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(f"{check} never became true")
 
 
 def send(client: Any, function: str, payload: dict[str, Any]) -> str:

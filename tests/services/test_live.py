@@ -12,7 +12,7 @@ import shutil
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from tests.local.conftest import LiveEmulator, free_port
+from tests.local.conftest import LiveEmulator, free_port, until
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = ROOT / "tests" / "apps" / "services_project"
@@ -54,16 +54,6 @@ class Stack:
 
     def queue_url(self, logical_id: str) -> str:
         return str(self.client("sqs").get_queue_url(QueueName=self.resource(logical_id))["QueueUrl"])
-
-
-def until(check: Callable[[], Any], timeout: float = 20.0) -> Any:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = check()
-        if value:
-            return value
-        time.sleep(0.05)
-    raise TimeoutError(f"{check} never became true")
 
 
 @pytest.fixture(scope="module")
@@ -331,12 +321,17 @@ def test_an_async_failure_record_reaches_a_local_queue_destination(stack: Stack)
     assert record["responseContext"]["functionError"] == "Unhandled"
 
 
+def kept_stack(tmp_path: Path, *extra: str, port: int | None = None) -> Stack:
+    """A stack on ``tmp_path``'s state folder, which outlives it (for the restart tests)."""
+    port = port or free_port()
+    flags = ("--services-port", str(port), "--parameter-overrides", f"OutDir={tmp_path / 'out'}", *extra)
+    return Stack(LiveEmulator(PROJECT, *flags, state_dir=tmp_path / "state"), port, tmp_path / "out")
+
+
 def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> None:
     """Objects and messages are kept in the state folder across a Ctrl-C; --fresh starts empty."""
-    port, state, out = free_port(), tmp_path / "state", tmp_path / "out"
-    flags = ("--services-port", str(port), "--parameter-overrides", f"OutDir={out}")
-    first = LiveEmulator(PROJECT, *flags, state_dir=state)
-    stack = Stack(first, port, out)
+    stack = kept_stack(tmp_path)
+    first, port, state = stack.live, stack.port, tmp_path / "state"
     try:
         bucket = stack.resource("Uploads")
         stack.client("s3").put_object(Bucket=bucket, Key="kept/report.csv", Body=b"a,b\n")
@@ -345,8 +340,8 @@ def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> No
         assert first.stop() == 0
     assert (state / "services" / "s3.pickle").is_file()
 
-    again = LiveEmulator(PROJECT, *flags, state_dir=state)
-    stack = Stack(again, port, out)
+    stack = kept_stack(tmp_path, port=port)
+    again = stack.live
     try:
         assert again.wait_for("kept from the last run: ")
         keys = [o["Key"] for o in stack.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
@@ -356,8 +351,8 @@ def test_contents_survive_a_restart_and_fresh_starts_empty(tmp_path: Path) -> No
     finally:
         assert again.stop() == 0
 
-    fresh = LiveEmulator(PROJECT, *flags, "--fresh", state_dir=state)
-    stack = Stack(fresh, port, out)
+    stack = kept_stack(tmp_path, "--fresh", port=port)
+    fresh = stack.live
     try:
         assert stack.client("s3").list_objects_v2(Bucket=bucket).get("KeyCount") == 0
     finally:
@@ -392,10 +387,8 @@ def test_the_native_config_declares_resources_and_event_sources(tmp_path: Path) 
 
 def test_what_was_written_a_second_before_a_kill_9_survives_it(tmp_path: Path) -> None:
     """The services keep their state half a second after a change: kill -9 loses only the last moment."""
-    port, state, out = free_port(), tmp_path / "state", tmp_path / "out"
-    flags = ("--services-port", str(port), "--parameter-overrides", f"OutDir={out}")
-    first = LiveEmulator(PROJECT, *flags, state_dir=state)
-    stack = Stack(first, port, out)
+    stack = kept_stack(tmp_path)
+    first, port = stack.live, stack.port
     try:
         bucket = stack.resource("Uploads")
         stack.client("s3").put_object(Bucket=bucket, Key="before-the-kill.txt", Body=b"x")
@@ -404,8 +397,8 @@ def test_what_was_written_a_second_before_a_kill_9_survives_it(tmp_path: Path) -
         first.process.wait(10)
     finally:
         first.stop()
-    again = LiveEmulator(PROJECT, *flags, state_dir=state)
-    stack = Stack(again, port, out)
+    stack = kept_stack(tmp_path, port=port)
+    again = stack.live
     try:
         keys = [o["Key"] for o in stack.client("s3").list_objects_v2(Bucket=bucket).get("Contents", [])]
         assert "before-the-kill.txt" in keys
