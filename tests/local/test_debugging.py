@@ -213,7 +213,8 @@ def test_debug_of_a_function_the_project_lacks_names_the_ones_it_has() -> None:
     assert "Traceback" not in result.stderr
 
 
-def test_the_runtime_imports_the_debugger_only_when_asked() -> None:
+def test_the_runtime_never_imports_the_debugger() -> None:
+    """runtime/ ships inside functions: only a debugged environment's own entry (local/debuggee) imports it."""
     probe = "import sys, lambdaworks.runtime.bootstrap; print(sorted(m for m in sys.modules if 'debug' in m))"
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from lambdaworks.local.debuggee import PORT_VARIABLE, WAIT_VARIABLE
 from lambdaworks.project.model import Function, Project, frozen_map
-from lambdaworks.runtime.debug import PORT_VARIABLE, WAIT_VARIABLE
 
 DEBUG_TIMEOUT = 24 * 3600.0  # "no limit": a day, what a breakpoint may stay paused
 DEBUG_MEMORY = 10240  # Lambda's largest MemorySize: the debugger's adapter runs in the environment too

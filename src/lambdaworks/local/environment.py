@@ -20,6 +20,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from lambdaworks.local.debuggee import PORT_VARIABLE
 from lambdaworks.local.invocation import (
     DEBUG_INIT_TIMEOUT,
     INIT_TIMEOUT,
@@ -32,7 +33,6 @@ from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
-from lambdaworks.runtime.debug import PORT_VARIABLE
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
 
 READ_SIZE = 65536
@@ -82,7 +82,13 @@ class Environment:
             argv = [str(self.function.code_uri / "bootstrap")]
         else:
             isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
-            argv = [sys.executable, *isolated, "-m", "lambdaworks.runtime.bootstrap"]
+            # a debugged environment starts debugpy first (local/debuggee.py), then the same bootstrap
+            entry = (
+                "lambdaworks.local.debuggee"
+                if PORT_VARIABLE in self.function.environment
+                else "lambdaworks.runtime.bootstrap"
+            )
+            argv = [sys.executable, *isolated, "-m", entry]
         self.api.init_started = time.perf_counter()
         env = process_environment(self.function, f"127.0.0.1:{self.api.port}", self.host)
         env.pop(SOCKET_VARIABLE, None)  # never one inherited from the emulator's own environment

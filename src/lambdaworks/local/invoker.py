@@ -6,13 +6,13 @@ import asyncio
 import json
 import math
 
+from lambdaworks.local.debuggee import PORT_VARIABLE
 from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
 from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Project
-from lambdaworks.runtime.debug import PORT_VARIABLE
 
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
 SYNC_LIMIT = 6 * 1024 * 1024

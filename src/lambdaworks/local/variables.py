@@ -18,11 +18,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lambdaworks.local.debuggee import PORT_VARIABLE
 from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import PARENT_VARIABLE
 from lambdaworks.runtime.context import new_request_id
-from lambdaworks.runtime.debug import PORT_VARIABLE
 from lambdaworks.wire.common import REGION
 
 #: Passed from the shell: locale, time zone, proxies and certificate bundles (a corporate proxy's).

@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 
 BASE = "/2018-06-01/runtime"
 NEXT = "/invocation/next"
-DEBUG_PORT = "LAMBDAWORKS_DEBUG_PORT"  # set by `dev --debug`: start debugpy (runtime/debug.py)
 #: Set by the local emulator: the same Runtime API on a Unix socket (cheaper than loopback TCP).
 SOCKET_VARIABLE = "LAMBDAWORKS_RUNTIME_SOCKET"
 #: Written (locally only) after an invocation's output and before its result: the emulator logs
@@ -413,10 +412,6 @@ def main() -> None:
     if read_only:  # the emulator's code folder and layers, read-only as /var/task and /opt are
         protect(read_only.split(os.pathsep))
     hide_bootstrap(os.environ.pop(HIDE, None))
-    if DEBUG_PORT in os.environ:  # lambdaworks dev --debug: only then is the debugger's module imported
-        from lambdaworks.runtime.debug import start_debugger
-
-        start_debugger()
     try:
         handler = load_handler(os.environ["_HANDLER"])
     except Exception as exc:

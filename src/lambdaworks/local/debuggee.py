@@ -1,7 +1,10 @@
-"""Starts a debugger in this execution environment when the emulator asks for it
-(``lambdaworks dev --debug FUNCTION``): debugpy listens on loopback before the handler is imported,
-so an IDE can attach, and with ``--wait-for-client`` the first invocation waits for it, so a
-breakpoint on module-level code is hit. debugpy is imported only then; nothing here runs on Lambda.
+"""The entry point of a debugged execution environment (``lambdaworks dev --debug FUNCTION``),
+run instead of the bootstrap's own: debugpy listens on loopback, then the bootstrap runs as always,
+so the handler is imported with the debugger already there (with ``--wait-for-client`` the first
+invocation waits for the IDE, and a breakpoint on module-level code is hit).
+
+It lives beside the emulator, not in ``runtime/``, which ships inside functions and imports only the
+standard library: only a debugged environment ever imports debugpy.
 """
 
 from __future__ import annotations
@@ -37,3 +40,14 @@ def start_debugger(environ: MutableMapping[str, str] | None = None) -> bool:
         sys.stdout.flush()
         debugpy.wait_for_client()
     return True
+
+
+def main() -> None:
+    start_debugger()
+    from lambdaworks.runtime.bootstrap import main as bootstrap
+
+    bootstrap()
+
+
+if __name__ == "__main__":
+    main()
