@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from collections.abc import MutableMapping
 
 PORT_VARIABLE = "LAMBDAWORKS_DEBUG_PORT"
+#: A debugged function's limits (timeout, init timeout): a day, what a breakpoint may stay paused.
+DEBUG_LIMIT = 24 * 3600.0
 WAIT_VARIABLE = "LAMBDAWORKS_DEBUG_WAIT"
 
 

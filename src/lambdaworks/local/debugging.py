@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from lambdaworks.local.debuggee import PORT_VARIABLE, WAIT_VARIABLE
+from lambdaworks.local.debuggee import DEBUG_LIMIT, PORT_VARIABLE, WAIT_VARIABLE
 from lambdaworks.project.model import Function, Project, frozen_map
 
-DEBUG_TIMEOUT = 24 * 3600.0  # "no limit": a day, what a breakpoint may stay paused
 DEBUG_MEMORY = 10240  # Lambda's largest MemorySize: the debugger's adapter runs in the environment too
 DEFAULT_PORT = 5678  # debugpy's own default
 
@@ -27,6 +26,7 @@ class DebugError(Exception):
 
 
 def is_debugged(function: Function) -> bool:
+    """Whether ``function`` runs under a debugger (its plan gave it a port)."""
     return PORT_VARIABLE in function.environment
 
 
@@ -58,7 +58,7 @@ class DebugPlan:
                 variables[WAIT_VARIABLE] = "1"
             functions[name] = dataclasses.replace(
                 function,
-                timeout=DEBUG_TIMEOUT,
+                timeout=DEBUG_LIMIT,
                 memory_size=DEBUG_MEMORY,
                 reserved_concurrency=1,
                 environment=frozen_map(variables),

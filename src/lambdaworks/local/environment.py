@@ -20,9 +20,9 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from lambdaworks.local.debuggee import PORT_VARIABLE
+from lambdaworks.local.debuggee import DEBUG_LIMIT
+from lambdaworks.local.debugging import is_debugged
 from lambdaworks.local.invocation import (
-    DEBUG_INIT_TIMEOUT,
     INIT_TIMEOUT,
     Invocation,
     Outcome,
@@ -61,6 +61,7 @@ class Environment:
         self.function = function
         self.on_output = on_output
         self.process: asyncio.subprocess.Process | None = None
+        self.debugged = is_debugged(function)  # dev --debug: debugpy's entry, no init timeout
         self.api = RuntimeApi(function)  # what the process talks to: its invocations come and go there
         self.exit_reason: str | None = None
         self.killed_for: str | None = None
@@ -83,11 +84,7 @@ class Environment:
         else:
             isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
             # a debugged environment starts debugpy first (local/debuggee.py), then the same bootstrap
-            entry = (
-                "lambdaworks.local.debuggee"
-                if PORT_VARIABLE in self.function.environment
-                else "lambdaworks.runtime.bootstrap"
-            )
+            entry = "lambdaworks.local.debuggee" if self.debugged else "lambdaworks.runtime.bootstrap"
             argv = [sys.executable, *isolated, "-m", entry]
         self.api.init_started = time.perf_counter()
         env = process_environment(self.function, f"127.0.0.1:{self.api.port}", self.host)
@@ -122,7 +119,7 @@ class Environment:
         if cold:
             self._cold_invocation = invocation
             waiting: set[asyncio.Future[Any]] = {self.api.ready, invocation.future}
-            limit = DEBUG_INIT_TIMEOUT if PORT_VARIABLE in self.function.environment else INIT_TIMEOUT
+            limit = DEBUG_LIMIT if self.debugged else INIT_TIMEOUT
             done, _ = await asyncio.wait(waiting, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
             if not done:
                 await self.kill("init timeout")

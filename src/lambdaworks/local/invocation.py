@@ -11,8 +11,6 @@ from lambdaworks.runtime.context import new_request_id
 
 #: How long an environment may take to start (import the handler) before Runtime.InitTimeout.
 INIT_TIMEOUT = 10.0
-#: ... and a debugged one (``dev --debug``), which may stop at a breakpoint in module-level code.
-DEBUG_INIT_TIMEOUT = 24 * 3600.0
 
 
 @dataclass

@@ -6,7 +6,7 @@ import asyncio
 import json
 import math
 
-from lambdaworks.local.debuggee import PORT_VARIABLE
+from lambdaworks.local.debugging import is_debugged
 from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
 from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
@@ -104,7 +104,7 @@ class Invoker:
         timeout) end it first anyway, no timer is set."""
         invocation = self.invoke(name, payload, wait=wait)
         function = self.project.functions[name]
-        if PORT_VARIABLE in function.environment:  # under a debugger: a paused breakpoint is no 504
+        if is_debugged(function):  # under a debugger: a paused breakpoint is no 504
             return await invocation
         if wait + INIT_TIMEOUT + function.timeout < limit:
             return await invocation

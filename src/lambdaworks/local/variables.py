@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from lambdaworks.local.debuggee import PORT_VARIABLE
+from lambdaworks.local.debugging import is_debugged
 from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import PARENT_VARIABLE
@@ -126,7 +126,7 @@ def process_environment(function: Function, runtime_api: str, host: HostVariable
         from lambdaworks.local.packaged import bootstrap_path, runtime_path
 
         python_path = os.pathsep.join([str(function.code_uri), *layers, *runtime_path(), bootstrap_path()])
-        if PORT_VARIABLE in function.environment:  # dev --debug: the package does not ship the debugger
+        if is_debugged(function):  # dev --debug: the package does not ship the debugger
             python_path += os.pathsep + debugger_path()
     else:
         python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
