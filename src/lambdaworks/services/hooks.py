@@ -91,15 +91,14 @@ def _events(callbacks: Callbacks) -> None:
     original = Rule.send_to_targets
 
     def send_to_targets(self: Any, original_event: Any, transform_input: bool = True) -> None:
-        if self.event_pattern.matches_event(original_event):
-            for target in self.targets:
-                if ":lambda:" in str(target.get("Arn", "")):
-                    callbacks.events(target, original_event)
-        lambda_targets = [t for t in self.targets if ":lambda:" in str(t.get("Arn", ""))]
-        if len(lambda_targets) == len(self.targets):
+        lambdas = [t for t in self.targets if ":lambda:" in str(t.get("Arn", ""))]
+        if lambdas and self.event_pattern.matches_event(original_event):
+            for target in lambdas:
+                callbacks.events(target, original_event)
+        if len(lambdas) == len(self.targets):
             return
-        kept = self.targets
-        self.targets = [t for t in kept if t not in lambda_targets]
+        kept = self.targets  # the other targets (queues, logs, buses) as moto delivers them
+        self.targets = [t for t in kept if t not in lambdas]
         try:
             original(self, original_event, transform_input)
         finally:

@@ -11,13 +11,9 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from lambdaworks.project.model import function_arn
 from lambdaworks.project.services import QUEUE_ATTRIBUTES, TABLE_KEYS
 from lambdaworks.services.spec import Resource, Source
-from lambdaworks.wire.common import ACCOUNT, REGION
-
-
-def function_arn(name: str) -> str:
-    return f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{name}"
 
 
 class Provisioner:
@@ -72,14 +68,7 @@ class Provisioner:
         """The template's own ``NotificationConfiguration`` and the functions' ``S3`` events, as S3's
         notification configuration (SAM writes the events there too)."""
         config = resource.properties.get("NotificationConfiguration") or {}
-        lambdas = [
-            {
-                "LambdaFunctionArn": c["Function"],
-                "Events": [c["Event"]],
-                **({"Filter": _s3_filter(c["Filter"])} if c.get("Filter") else {}),
-            }
-            for c in config.get("LambdaConfigurations") or ()
-        ]
+        lambdas = _notifications(config, "LambdaConfigurations", "Function", "LambdaFunctionArn")
         for source in sources:
             if source.kind == "S3" and source.properties.get("Bucket") == resource.name:
                 events = source.properties.get("Events") or ()
@@ -91,22 +80,8 @@ class Provisioner:
                 if source.properties.get("Filter"):
                     entry["Filter"] = _s3_filter(source.properties["Filter"])
                 lambdas.append(entry)
-        queues = [
-            {
-                "QueueArn": c["Queue"],
-                "Events": [c["Event"]],
-                **({"Filter": _s3_filter(c["Filter"])} if c.get("Filter") else {}),
-            }
-            for c in config.get("QueueConfigurations") or ()
-        ]
-        topics = [
-            {
-                "TopicArn": c["Topic"],
-                "Events": [c["Event"]],
-                **({"Filter": _s3_filter(c["Filter"])} if c.get("Filter") else {}),
-            }
-            for c in config.get("TopicConfigurations") or ()
-        ]
+        queues = _notifications(config, "QueueConfigurations", "Queue", "QueueArn")
+        topics = _notifications(config, "TopicConfigurations", "Topic", "TopicArn")
         if lambdas or queues or topics:
             self.clients("s3").put_bucket_notification_configuration(
                 Bucket=resource.name,
@@ -222,6 +197,18 @@ def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _notifications(config: Mapping[str, Any], key: str, target: str, api_target: str) -> list[dict[str, Any]]:
+    """A CloudFormation bucket's ``key`` notifications (one event each) as S3's API takes them."""
+    return [
+        {
+            api_target: c[target],
+            "Events": [c["Event"]],
+            **({"Filter": _s3_filter(c["Filter"])} if c.get("Filter") else {}),
+        }
+        for c in config.get(key) or ()
+    ]
 
 
 def _s3_filter(spec: Mapping[str, Any]) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from lambdaworks.project.model import function_name_of
 from lambdaworks.services import hooks, provision, streams
 from lambdaworks.services.invoke import LambdaApi, Notifier
 from lambdaworks.services.notifications import sequencer, sns_event, target_payload
@@ -19,7 +20,8 @@ from lambdaworks.wire.records import s3_event
 
 
 def function_name(arn: str) -> str:
-    return arn.split(":function:", 1)[-1].split(":", 1)[0]
+    """The function a target's ARN names (the project's own: dev configured every Lambda target)."""
+    return function_name_of(arn) or arn
 
 
 class Wiring:
