@@ -19,16 +19,16 @@ import argparse
 import os
 import random
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
+
+from lambdaworks.testing.stack import DevProcess
 
 TEMPLATE = """\
 AWSTemplateFormatVersion: "2010-09-09"
@@ -56,35 +56,10 @@ def handler(event, context):
 """
 
 
-def start(project: Path, state: Path, port: int) -> subprocess.Popen[str]:
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "lambdaworks.cli",
-            "dev",
-            str(project),
-            "--port",
-            "0",
-            "--invoke-port",
-            str(port),
-            "--state-dir",
-            str(state),
-            "--no-reload",
-            "--retry-delay",
-            "0.2",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        start_new_session=True,
-    )
-    assert process.stdout is not None
-    for line in process.stdout:
-        if "Ready." in line:  # read on, or a full pipe would stop the emulator's logging
-            threading.Thread(target=process.stdout.read, daemon=True).start()
-            return process
-    raise RuntimeError("dev did not start")
+def start(project: Path, state: Path, port: int) -> DevProcess:
+    """``dev`` on ``state``, its output read all along (a full pipe would stop its logging)."""
+    argv = [sys.executable, "-m", "lambdaworks.cli", "dev", str(project), "--port", "0", "--invoke-port", str(port)]
+    return DevProcess([*argv, "--state-dir", str(state), "--no-reload", "--retry-delay", "0.2"])
 
 
 def main() -> None:
@@ -115,8 +90,8 @@ def main() -> None:
                 client.invoke(FunctionName="Worker", InvocationType="Event", Payload=f'{{"n": {sent}}}'.encode())
                 sent += 1
             time.sleep(random.uniform(0.05, 0.6))
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+            os.killpg(process.process.pid, signal.SIGKILL)
+            process.stop()
         process = start(project, state, port)
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -124,8 +99,7 @@ def main() -> None:
             if len(done) >= sent:
                 break
             time.sleep(0.2)
-        os.kill(process.pid, signal.SIGINT)
-        process.wait(20)
+        process.stop()
     lost = sent - len(done)
     twice = sum(count - 1 for count in done.values())
     print("| kills | events accepted | lost | ran twice | bound (kills x concurrency) |")

@@ -14,15 +14,14 @@ adds for the others is one lookup of whether the function is debugged.
 from __future__ import annotations
 
 import argparse
-import os
-import signal
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 import urllib.request
 from pathlib import Path
+
+from lambdaworks.testing.stack import DevProcess
 
 APP = Path(__file__).resolve().parents[1] / "examples" / "sam-app"
 PORT, INVOKE = 3981, 3982
@@ -32,17 +31,9 @@ def requests_per_second(extra: list[str], duration: int) -> float:
     with tempfile.TemporaryDirectory() as state:
         argv = [sys.executable, "-m", "lambdaworks.cli", "dev", str(APP), "--port", str(PORT)]
         argv += ["--invoke-port", str(INVOKE), "--url-port", "0", "--no-reload", "--state-dir", state, *extra]
-        process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        dev = DevProcess(argv)
         try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{PORT}/hello", timeout=5).read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline:
-                        raise
-                    time.sleep(0.05)
+            urllib.request.urlopen(f"http://127.0.0.1:{PORT}/hello", timeout=30).read()  # warm
             out = subprocess.run(
                 ["wrk", "-t1", "-c1", f"-d{duration}s", f"http://127.0.0.1:{PORT}/hello"],
                 capture_output=True,
@@ -50,8 +41,7 @@ def requests_per_second(extra: list[str], duration: int) -> float:
                 check=True,
             ).stdout
         finally:
-            os.kill(process.pid, signal.SIGINT)
-            process.wait(30)
+            dev.stop()
     return float(out.split("Requests/sec:")[1].split()[0])
 
 
