@@ -93,7 +93,7 @@ def test_a_rule_target_gets_the_event_its_input_or_its_input_path() -> None:
 
 def test_the_spec_crosses_the_process_boundary_whole() -> None:
     spec = Spec(
-        (Resource("Jobs", QUEUE, "jobs", "arn:aws:sqs:us-east-1:123456789012:jobs", {"VisibilityTimeout": 1}),),
+        (Resource("Jobs", QUEUE, "jobs", {"VisibilityTimeout": 1}),),
         (Source("Worker", "Queue", "SQS", {"Queue": "arn:aws:sqs:us-east-1:123456789012:jobs", "BatchSize": 3}),),
     )
     assert Spec.loads(spec.dumps()) == spec

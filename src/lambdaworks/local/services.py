@@ -27,7 +27,7 @@ class ServicesError(Exception):
 def spec_of(project: Project) -> Spec:
     """The resources to create and the event sources to wire, from the loaded project."""
     resources = tuple(
-        Resource(service.logical_id, service.type, service.name, service.arn, dict(service.properties))
+        Resource(service.logical_id, service.type, service.name, dict(service.properties))
         for service in project.services.values()
     )
     sources = tuple(

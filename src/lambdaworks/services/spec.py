@@ -17,7 +17,6 @@ class Resource:
     logical_id: str
     type: str
     name: str
-    arn: str
     properties: Mapping[str, Any] = field(default_factory=dict)
 
 
