@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
+import subprocess
+from pathlib import Path
 
 from tests.conftest import EVENTS, ROOT
 
@@ -11,10 +14,24 @@ OUTSIDE = "../" + "shared"  # spelled in two parts so this file does not match i
 CHECKED = ("src", "tests", "benchmarks", ".ci", "examples")
 
 
+def repository_files(top: str) -> list[Path]:
+    """The files under ``top`` a clone has (what git ignores, such as installed benchmark peers, is
+    not the repository's), or every file when there is no git."""
+    if shutil.which("git") and (ROOT / ".git").exists():
+        listed = subprocess.run(
+            ["git", "ls-files", "--cached", "--others", "--exclude-standard", "-z", top],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+        ).stdout
+        return sorted(ROOT / name for name in listed.decode().split("\0") if name)
+    return sorted((ROOT / top).rglob("*"))
+
+
 def test_nothing_refers_to_a_folder_beside_the_clone() -> None:
     offenders = []
     for top in CHECKED:
-        for path in sorted((ROOT / top).rglob("*")):
+        for path in repository_files(top):
             if not path.is_file() or "__pycache__" in path.parts or path.suffix in (".pyc", ".zip"):
                 continue
             text = path.read_text(encoding="utf-8", errors="replace")
