@@ -13,6 +13,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
+from lambdaworks.local.runtime_api import LANE_VARIABLE
 from lambdaworks.testing.stack import DevProcess, free_port
 
 PROJECT = Path(__file__).resolve().parents[1] / "apps" / "sam_project"
@@ -33,15 +34,21 @@ class LiveEmulator(DevProcess):
     """A running ``lambdaworks dev``; collects its output so tests can wait for log lines."""
 
     def __init__(
-        self, project: Path, *extra: str, state_dir: Path | None = None, ports: tuple[int, int] | None = None
+        self,
+        project: Path,
+        *extra: str,
+        state_dir: Path | None = None,
+        ports: tuple[int, int] | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         """``ports``: the ports the project's own settings (samconfig.toml) choose; no flags are passed then."""
+        self.fast_lane = (env or {}).get(LANE_VARIABLE) != "0"  # our bootstrap's way to its environment
         self.port, self.invoke_port = ports or (free_port(), free_port())
         flags = [] if ports else ["--port", str(self.port), "--invoke-port", str(self.invoke_port)]
         # the async queue and dead letters: a fresh folder unless the test keeps one across restarts
         self.state_dir = state_dir or Path(tempfile.mkdtemp(prefix="lambdaworks-state-"))
         argv = [sys.executable, "-m", "lambdaworks.cli", "dev", str(project), *flags]
-        super().__init__([*argv, "--state-dir", str(self.state_dir), *extra], start_timeout=20)
+        super().__init__([*argv, "--state-dir", str(self.state_dir), *extra], start_timeout=20, env=env)
 
     @property
     def url(self) -> str:
@@ -70,9 +77,14 @@ def emulator_for(project: Path, *extra: str) -> Any:
     return live
 
 
-@pytest.fixture(scope="module")
-def emulator() -> Iterator[LiveEmulator]:
-    live = LiveEmulator(PROJECT)
+#: Our bootstrap's two ways to its environment: the fast lane (the default), and the Runtime API
+#: every other client uses. The live tests of the main project pass through both.
+LANES = {"fast lane": {}, "runtime api": {LANE_VARIABLE: "0"}}
+
+
+@pytest.fixture(scope="module", params=list(LANES))
+def emulator(request: pytest.FixtureRequest) -> Iterator[LiveEmulator]:
+    live = LiveEmulator(PROJECT, env=LANES[request.param])
     yield live
     live.stop()
 

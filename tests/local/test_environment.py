@@ -14,7 +14,7 @@ def test_a_killed_environment_leaves_no_request_waiting_on_its_runtime_api() -> 
     function = load_project(PROJECT).functions["Echo"]
 
     async def run() -> list[str]:
-        environment = Environment(function, lambda name, text: None)
+        environment = Environment(function, lambda name, text, request_id: None)
         await environment.start()
         outcome = await environment.invoke(Invocation(payload=b'{"n": 1}'))
         assert outcome.error_type is None

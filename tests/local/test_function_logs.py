@@ -1,23 +1,35 @@
 """What a function logs reads as on Lambda: Python's ``logging`` in Lambda's text or JSON format
 (the handler Lambda's Python runtime installs, which awslambdaric writes the same way), every line
-before the invocation's END, and output of any size never blocks the function."""
+before the invocation's END, and output of any size never blocks the function. Each holds on
+our bootstrap's fast lane and on the Runtime API alike."""
 
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.local.conftest import LiveEmulator
+import pytest
+
+from tests.local.conftest import LANES, LiveEmulator
 
 ROOT = Path(__file__).resolve().parents[2]
 LOGGING = ROOT / "tests" / "apps" / "logging_project"
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z"
 
 
-def invoke(function: str, project: Path = LOGGING, event: str = "{}") -> tuple[list[str], str]:
+@pytest.fixture(params=list(LANES))
+def lane(request: pytest.FixtureRequest) -> dict[str, str]:
+    """The variables that choose our bootstrap's way to its environment."""
+    return LANES[request.param]
+
+
+def invoke(
+    function: str, project: Path = LOGGING, event: str = "{}", env: dict[str, str] | None = None
+) -> tuple[list[str], str]:
     result = subprocess.run(
         [sys.executable, "-m", "lambdaworks.cli", "invoke", function, str(project), "-e", "-"],
         input=event,
@@ -25,14 +37,15 @@ def invoke(function: str, project: Path = LOGGING, event: str = "{}") -> tuple[l
         text=True,
         cwd=ROOT,
         timeout=60,
+        env={**os.environ, **(env or {})},
     )
     assert result.returncode == 0, result.stderr
     prefix = f"[{function}] "
     return [line.removeprefix(prefix) for line in result.stderr.splitlines() if line.startswith(prefix)], result.stdout
 
 
-def test_text_logs_have_lambdas_format_and_come_before_end() -> None:
-    lines, result = invoke("TextLogs")
+def test_text_logs_have_lambdas_format_and_come_before_end(lane: dict[str, str]) -> None:
+    lines, result = invoke("TextLogs", env=lane)
     request_id = json.loads(result)["request_id"]
     assert re.fullmatch(rf"\[WARNING\]\t{STAMP}\t\timported", lines[1])  # init: no request id yet
     warning = next(line for line in lines if "order o-1 is late" in line)
@@ -45,8 +58,8 @@ def test_text_logs_have_lambdas_format_and_come_before_end() -> None:
     assert lines[-1].endswith(" ms\t")  # AWS's REPORT line ends with a tab
 
 
-def test_logging_config_json_switches_to_json_lines_at_its_level() -> None:
-    lines, result = invoke("JsonLogs")
+def test_logging_config_json_switches_to_json_lines_at_its_level(lane: dict[str, str]) -> None:
+    lines, result = invoke("JsonLogs", env=lane)
     request_id = json.loads(result)["request_id"]
     records = [json.loads(line) for line in lines if line.startswith("{")]
     by_message = {record["message"]: record for record in records}
@@ -61,7 +74,7 @@ def test_logging_config_json_switches_to_json_lines_at_its_level() -> None:
     assert "requestId" not in by_message["imported"] or by_message["imported"]["requestId"] == ""
 
 
-def test_a_line_of_any_length_is_logged_and_never_blocks_the_function(tmp_path: Path) -> None:
+def test_a_line_of_any_length_is_logged_and_never_blocks_the_function(tmp_path: Path, lane: dict[str, str]) -> None:
     (tmp_path / "template.yaml").write_text(
         "Resources:\n  Loud:\n    Type: AWS::Serverless::Function\n"
         "    Properties: {Runtime: python3.12, Handler: loud.handler, CodeUri: ., Timeout: 10}\n"
@@ -72,7 +85,7 @@ def test_a_line_of_any_length_is_logged_and_never_blocks_the_function(tmp_path: 
         "    print('after the long line')\n"
         "    return 'done'\n"
     )
-    lines, result = invoke("Loud", tmp_path)
+    lines, result = invoke("Loud", tmp_path, env=lane)
     assert json.loads(result) == "done"
     pieces = [line for line in lines if line and set(line) == {"x"}]
     assert sum(len(piece) for piece in pieces) == 5_000_000
@@ -96,3 +109,38 @@ def test_the_log_file_names_the_invocation_of_every_line(tmp_path: Path) -> None
     assert messages[-1].startswith(f"REPORT RequestId: {request_id}")
     assert any("order o-1 is late" in message for message in messages)
     assert "ValueError: bad order" in messages
+
+
+def test_output_from_every_writer_comes_before_end(tmp_path: Path, lane: dict[str, str]) -> None:
+    """print, a write to the descriptor itself, a subprocess, threads writing at once, and a line
+    without its newline: all logged before END, no line cut into another. (Each thread writes a
+    line in one call: ``print`` writes the text and its newline in two, which threads can
+    interleave on any unbuffered stream, on Lambda too.)"""
+    (tmp_path / "template.yaml").write_text(
+        "Resources:\n  Chatty:\n    Type: AWS::Serverless::Function\n"
+        "    Properties: {Runtime: python3.12, Handler: chatty.handler, CodeUri: ., Timeout: 10}\n"
+    )
+    (tmp_path / "chatty.py").write_text(
+        "import os, subprocess, sys, threading\n"
+        "def handler(event, context):\n"
+        "    print('from print')\n"
+        "    os.write(1, b'from the descriptor\\n')\n"
+        "    subprocess.run([sys.executable, '-c', 'print(\"from a subprocess\")'], check=True)\n"
+        "    def chatter(n):\n"
+        "        for i in range(200):\n"
+        "            sys.stdout.write(f'thread {n} line {i} ' + 'y' * 100 + '\\n')\n"
+        "    threads = [threading.Thread(target=chatter, args=(n,)) for n in range(4)]\n"
+        "    for thread in threads: thread.start()\n"
+        "    for thread in threads: thread.join()\n"
+        "    sys.stderr.write('no newline at the end')\n"
+        "    return 'done'\n"
+    )
+    lines, result = invoke("Chatty", tmp_path, env=lane)
+    assert json.loads(result) == "done"
+    end = next(i for i, line in enumerate(lines) if line.startswith("END "))
+    for expected in ("from print", "from the descriptor", "from a subprocess", "no newline at the end"):
+        assert lines.index(expected) < end
+    chatter = [line for line in lines if line.startswith("thread ")]
+    assert len(chatter) == 800
+    assert all(re.fullmatch(r"thread \d line \d+ y{100}", line) for line in chatter)
+    assert max(i for i, line in enumerate(lines) if line.startswith("thread ")) < end

@@ -3,7 +3,7 @@ output, its memory, its exit, and the invocations it runs one at a time through 
 :class:`~lambdaworks.local.runtime_api.RuntimeApi`. On timeout, memory overrun or crash the process
 is killed and the invocation gets AWS's error shape; the pool replaces the environment. What the
 process's environment variables hold is :mod:`~lambdaworks.local.variables`' job, the invocation
-records :mod:`~lambdaworks.local.invocation`'s.
+records :mod:`~lambdaworks.local.invocation`'s, its output's :mod:`~lambdaworks.local.output`.
 """
 
 from __future__ import annotations
@@ -28,19 +28,16 @@ from lambdaworks.local.invocation import (
     Outcome,
     error_body,
 )
+from lambdaworks.local.output import Lines, Pipe
 from lambdaworks.local.processes import peak_mb, tree_resident_mb
 from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function
-from lambdaworks.runtime.bootstrap import OUTPUT_END, SOCKET_VARIABLE
+from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
 
-READ_SIZE = 65536
-MAX_LINE = 256 * 1024  # CloudWatch's largest event
-OUTPUT_WAIT = 1.0  # seconds to wait for the end-of-output mark after the result (a stuck pipe: log on)
-
-
-PEAK_EVERY = 0.25
+PEAK_EVERY = 0.25  # seconds between readings of the kernel's high-water mark for REPORT
+MEMORY_EVERY = 0.02  # seconds between readings of a running environment's memory
 
 
 def _expire(future: asyncio.Future[tuple[str, bytes, str]]) -> None:
@@ -71,6 +68,10 @@ class Environment:
         self._cold_invocation: Invocation | None = None  # the one waiting for init to finish
         self._tasks: list[asyncio.Task[Any]] = []
         self.tmp: str | None = None  # the environment's TMPDIR
+        self.pipe: Pipe | None = None  # its stdout and stderr
+        self.lane_lines = Lines(self._line)  # what our bootstrap's sys.stdout/sys.stderr write, on the lane
+        self.api.on_output = self.lane_lines.feed
+        self._memory_timer: asyncio.TimerHandle | None = None
 
     @property
     def alive(self) -> bool:
@@ -95,18 +96,27 @@ class Environment:
             env[READ_ONLY_VARIABLE] = os.pathsep.join(str(p) for p in (self.function.code_uri, *self.function.layers))
         if self.api.unix_address is not None:
             env[SOCKET_VARIABLE] = self.api.unix_address
-        self.process = await asyncio.create_subprocess_exec(
-            *argv,
-            cwd=str(self.function.code_uri),
-            env=env,
-            stdin=asyncio.subprocess.DEVNULL,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self._tasks = [asyncio.create_task(self._read_output()), asyncio.create_task(self._watch_exit())]
-        if sys.platform.startswith("linux"):
-            self._tasks.append(asyncio.create_task(self._watch_memory()))
+        read, write = os.pipe()  # ours, not asyncio's: drained at once when a result arrives
+        try:
+            self.process = await asyncio.create_subprocess_exec(
+                *argv,
+                cwd=str(self.function.code_uri),
+                env=env,
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=write,
+                stderr=write,
+                start_new_session=True,
+            )
+        except BaseException:
+            os.close(read)
+            raise
+        finally:
+            os.close(write)
+        loop = asyncio.get_running_loop()
+        self.pipe = Pipe(read, Lines(self._line))
+        self.pipe.start(loop)
+        self._tasks = [asyncio.create_task(self._watch_exit())]
+        self._watch_memory()
 
     # -- invocations ----------------------------------------------------------------------------
 
@@ -128,21 +138,15 @@ class Environment:
                 )
             if invocation.future.done():  # the process died (or reported an init error) before asking for work
                 return self._outcome(invocation, *invocation.future.result())
-        self.api.queue.put_nowait(invocation)
+        self.api.dispatch(invocation)
+        if self._memory_timer is None:  # a timer, not a task: nothing wakes per invocation
+            self._memory_timer = loop.call_later(MEMORY_EVERY, self._watch_memory)
         timer = loop.call_later(self.function.timeout + 0.05, _expire, invocation.future)  # cheaper than wait_for
         try:
             kind, body, error_type = await invocation.future
         finally:
             timer.cancel()
-        if kind != "timeout" and not self.function.is_provided and not invocation.output_done:
-            # our bootstrap marks the end of an invocation's output before it posts the result; the
-            # loop may see the result first: the output comes before END, as on Lambda
-            invocation.output_waiter = loop.create_future()
-            with contextlib.suppress(asyncio.TimeoutError):
-                await asyncio.wait_for(invocation.output_waiter, OUTPUT_WAIT)
-        elif invocation.tail:  # another runtime: a few turns let the reader catch what is in the pipe
-            for _ in range(3):
-                await asyncio.sleep(0)
+        self.end_output()  # what the function wrote before its result is logged before END, as on Lambda
         if invocation.tail:
             self.api.current = None
         if kind == "timeout":
@@ -182,44 +186,22 @@ class Environment:
 
     # -- process watching -----------------------------------------------------------------------
 
-    async def _read_output(self) -> None:
-        """The function's output, line by line: a line of any length is logged (in pieces of at most
-        MAX_LINE, as CloudWatch splits events) and never stops the reader, so output cannot block
-        the function."""
-        assert self.process is not None
-        stdout = self.process.stdout
-        assert stdout is not None
-        pending = b""
-        while True:
-            chunk = await stdout.read(READ_SIZE)
-            if not chunk:
-                if pending:
-                    self._line(pending)
-                return
-            pending += chunk
-            *lines, pending = pending.split(b"\n")
-            for whole in lines:
-                for start in range(0, max(len(whole), 1), MAX_LINE):
-                    self._line(whole[start : start + MAX_LINE])
-            while len(pending) > MAX_LINE:
-                self._line(pending[:MAX_LINE])
-                pending = pending[MAX_LINE:]
+    def end_output(self) -> None:
+        """Log everything the process has written so far: what its pipe holds (it wrote that before
+        its result was sent) and the lines in progress."""
+        if self.pipe is not None:
+            self.pipe.drain()
+            self.pipe.lines.end()
+        self.lane_lines.end()
 
     def _line(self, line: bytes) -> None:
         text = line.decode("utf-8", "replace")
         current = self.api.current
-        if text.endswith(OUTPUT_END):  # our bootstrap: everything the invocation printed is in
-            text = text[: -len(OUTPUT_END)]
-            if text:
-                self._line(text.encode())
-            if current is not None:
-                current.output_done = True
-                if current.output_waiter is not None and not current.output_waiter.done():
-                    current.output_waiter.set_result(None)
-            return
         if current is not None:
             current.logs.append(text + "\n")
-        self.on_output(self.function.name, text, current.request_id if current is not None else None)
+            self.on_output(self.function.name, text, current.request_id)
+        else:
+            self.on_output(self.function.name, text, None)
 
     async def _watch_exit(self) -> None:
         assert self.process is not None
@@ -231,7 +213,7 @@ class Environment:
         else:
             reason = f"exit status {code}"
         self.exit_reason = reason
-        await asyncio.sleep(0.02)  # let the output reader flush the last lines
+        self.end_output()  # its last lines
         # the invocation running, or the one a cold start was serving when init died
         invocation = (
             self.api.current
@@ -265,23 +247,27 @@ class Environment:
             }
         ).encode()
 
-    async def _watch_memory(self) -> None:
-        assert self.process is not None
-        limit = self.function.memory_size
-        while self.process.returncode is None:
-            if not self.api.running.is_set():  # frozen between invocations, as on Lambda: nothing to watch
-                await self.api.running.wait()
-                continue
-            current = tree_resident_mb(self.process.pid)
-            self.peak_mb = max(self.peak_mb, current)
-            if current > limit:
-                self.killed_for = "memory"
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.process.pid, signal.SIGKILL)  # the whole environment, children too
-                with contextlib.suppress(ProcessLookupError):
-                    self.process.kill()
-                return
-            await asyncio.sleep(0.02)
+    def _watch_memory(self) -> None:
+        """Kill the environment when its processes' memory goes over the function's MemorySize: read
+        every MEMORY_EVERY seconds while it initialises or runs an invocation (frozen between
+        invocations, as on Lambda: nothing to watch, and no timer runs)."""
+        self._memory_timer = None
+        process = self.process
+        if process is None or process.returncode is not None or not sys.platform.startswith("linux"):
+            return
+        if not self.api.running:
+            return  # the next invocation sets the timer again
+        current = tree_resident_mb(process.pid)
+        self.peak_mb = max(self.peak_mb, current)
+        if current > self.function.memory_size:
+            self.killed_for = "memory"
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)  # the whole environment, children too
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            return
+        loop = self.api.ready.get_loop() if self.api.ready is not None else asyncio.get_running_loop()
+        self._memory_timer = loop.call_later(MEMORY_EVERY, self._watch_memory)
 
     async def kill(self, why: str = "") -> None:
         """Stop the process (SIGKILL: Lambda gives a timed-out sandbox no grace) and the Runtime API."""
@@ -296,6 +282,12 @@ class Environment:
                 await asyncio.wait_for(self.process.wait(), 5)
         for task in self._tasks:
             task.cancel()
+        if self._memory_timer is not None:
+            self._memory_timer.cancel()
+            self._memory_timer = None
+        if self.pipe is not None:
+            self.pipe.drain()
+            self.pipe.close()
         self.api.close()
         if self.tmp is not None:  # the environment's /tmp goes with it, as on Lambda
             shutil.rmtree(self.tmp, ignore_errors=True)

@@ -24,8 +24,6 @@ class Invocation:
     logs: list[str] = field(default_factory=list)
     started: float = 0.0
     tail: bool = False  # the caller wants the logs (Invoke API LogType=Tail): wait for the pipe to drain
-    output_done: bool = False  # our bootstrap's end-of-output mark has been read
-    output_waiter: asyncio.Future[None] | None = None  # set when the result came before that mark
 
 
 @dataclass

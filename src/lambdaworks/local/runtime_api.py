@@ -2,8 +2,11 @@
 (``GET .../invocation/next``, parked until work comes) and posts its result, its error or an init
 error. It listens on 127.0.0.1 (``AWS_LAMBDA_RUNTIME_API``), so any client works: ours
 (``lambdaworks.runtime.bootstrap``), AWS's ``awslambdaric``, or a ``provided`` runtime's
-``bootstrap``. Ours is also offered the same API on a Unix socket (``LAMBDAWORKS_RUNTIME_SOCKET``),
-which costs less per invocation than loopback TCP.
+``bootstrap``. Ours is offered the fast lane instead (:mod:`lambdaworks.local.lane`): frames on a
+Unix socket (``LAMBDAWORKS_RUNTIME_SOCKET``), the invocations handed over as soon as they come,
+no HTTP either way. Both ways lead to the same records: the invocation current, its result or
+error, init and its error. ``LAMBDAWORKS_FAST_LANE=0`` in the emulator's environment turns the
+lane off, and our bootstrap speaks HTTP like every other client.
 """
 
 from __future__ import annotations
@@ -15,18 +18,27 @@ import socket
 import sys
 import tempfile
 import time
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any
 
 from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
 from lambdaworks.local.invocation import RESPONSE_LIMIT, RUNTIME_TOO_LARGE, Invocation, too_large
+from lambdaworks.local.lane import LaneConnection
 from lambdaworks.project.model import Function, function_arn
+from lambdaworks.runtime import lane
 from lambdaworks.runtime.context import new_request_id
 
 NEXT = "/2018-06-01/runtime/invocation/next"
 PREFIX = "/2018-06-01/runtime/invocation/"
 INIT_ERROR = "/2018-06-01/runtime/init/error"
+ACCEPTED = b'{"status": "OK"}'
+#: The emulator's environment variable that turns the fast lane off (``0``).
+LANE_VARIABLE = "LAMBDAWORKS_FAST_LANE"
+
+
+def lane_enabled() -> bool:
+    return os.environ.get(LANE_VARIABLE, "1") != "0"
 
 
 class RuntimeApi:
@@ -37,7 +49,11 @@ class RuntimeApi:
         self.server: asyncio.Server | None = None
         self.port = 0
         self.unix_server: asyncio.Server | None = None
-        self.unix_address: str | None = None  # the same API on a Unix socket, for our bootstrap
+        self.unix_address: str | None = None  # the fast lane's socket, for our bootstrap
+        self.connection: LaneConnection | None = None  # our bootstrap's lane
+        self.lane: LaneConnection | None = None  # the same, while it waits for an invocation
+        self.on_output: Callable[[bytes], None] | None = None  # the lane's OUTPUT frames go here
+        self.arn = function_arn(function.name)
         self.queue: asyncio.Queue[Invocation] = asyncio.Queue()
         self.current: Invocation | None = None
         self.initialised = False
@@ -46,15 +62,15 @@ class RuntimeApi:
         self.init_error: bytes | None = None
         self.ready: asyncio.Future[None] | None = None  # set when the process first asks for work
         self.asking: asyncio.Task[Any] | None = None  # the runtime's `next`, parked until work comes
-        self.running = asyncio.Event()  # init or an invocation in progress: memory is watched
-        self.running.set()
+        self.running = True  # init or an invocation in progress: memory is watched
 
     async def open(self) -> None:
         """Listen on a free loopback port (and a Unix socket where there are such)."""
         sock = bind("127.0.0.1", 0)
         self.port = sock.getsockname()[1]
         self.server = await serve(self, sock)
-        await self._serve_unix()
+        if lane_enabled():
+            await self._serve_lane()
         self.ready = asyncio.get_running_loop().create_future()
 
     def close(self) -> None:
@@ -62,6 +78,8 @@ class RuntimeApi:
         with a warning)."""
         if self.asking is not None:
             self.asking.cancel()
+        if self.connection is not None and self.connection.transport is not None:
+            self.connection.transport.close()
         if self.server is not None:
             self.server.close()
         if self.unix_server is not None:
@@ -69,9 +87,9 @@ class RuntimeApi:
             if self.unix_address is not None and not self.unix_address.startswith("@"):
                 shutil.rmtree(Path(self.unix_address).parent, ignore_errors=True)
 
-    async def _serve_unix(self) -> None:
-        """Also serve the Runtime API on a Unix socket (Linux: abstract, nothing on disk; other
-        POSIX systems: a file in a private temporary folder, removed with the environment)."""
+    async def _serve_lane(self) -> None:
+        """Offer the fast lane on a Unix socket (Linux: abstract, nothing on disk; other POSIX
+        systems: a file in a private temporary folder, removed with the environment)."""
         if not hasattr(socket, "AF_UNIX"):
             return
         name = f"lambdaworks-{os.getpid()}-{new_request_id()}"
@@ -79,15 +97,101 @@ class RuntimeApi:
             address = "@" + name
         else:
             address = str(Path(tempfile.mkdtemp(prefix="lambdaworks-")) / "runtime.sock")
+        loop = asyncio.get_running_loop()
         try:
-            self.unix_server = await serve(self, bind_unix(address))
+            self.unix_server = await loop.create_unix_server(lambda: LaneConnection(self), sock=bind_unix(address))
         except OSError:  # a path too long for the platform, say: TCP alone still serves every client
             if not address.startswith("@"):
                 shutil.rmtree(Path(address).parent, ignore_errors=True)
             return
         self.unix_address = address
 
-    # -- the API ------------------------------------------------------------------------
+    # -- both ways ----------------------------------------------------------------------
+
+    def dispatch(self, invocation: Invocation) -> None:
+        """Hand ``invocation`` to the process: at once on the lane when the bootstrap waits there,
+        else to the ``next`` request that asks for it."""
+        waiting = self.lane
+        if waiting is not None:
+            self.lane = None
+            waiting.invoke(self._lane_header(self._begin(invocation)), invocation.payload)
+        else:
+            self.queue.put_nowait(invocation)
+
+    def _begin(self, invocation: Invocation) -> Invocation:
+        self.running = True
+        self.current = invocation
+        invocation.started = time.perf_counter()
+        return invocation
+
+    def _initialised(self) -> None:
+        if not self.initialised:
+            self.initialised = True
+            self.init_duration_ms = (time.perf_counter() - self.init_started) * 1000
+            if self.ready is not None and not self.ready.done():
+                self.ready.set_result(None)
+        self.running = False
+
+    def _finish(self, kind: str, body: bytes, error_type: str = "") -> bool:
+        """The current invocation's result (``kind`` "ok") or error; False when the result is over
+        Lambda's limit (the invocation fails)."""
+        too_big = kind == "ok" and len(body) > RESPONSE_LIMIT
+        current = self.current
+        if current is not None and current.future is not None and not current.future.done():
+            if too_big:
+                current.future.set_result(("error", too_large(len(body)), "Function.ResponseSizeTooLarge"))
+            else:
+                current.future.set_result((kind, body, error_type))
+        return not too_big
+
+    def _deadline(self) -> str:
+        return str(int((time.time() + self.function.timeout) * 1000))
+
+    def _trace_id(self, invocation: Invocation) -> str:
+        return f"Root=1-{int(time.time()):08x}-{invocation.request_id.replace('-', '')[:24]};Sampled=0"
+
+    # -- the fast lane -------------------------------------------------------------------
+
+    def _lane_header(self, invocation: Invocation) -> bytes:
+        return lane.invocation_header(
+            (
+                invocation.request_id,
+                self._deadline(),
+                self.arn,
+                self._trace_id(invocation),
+                invocation.client_context or "",
+                "",
+            )
+        )
+
+    def on_frame(self, connection: LaneConnection, kind: int, header: bytes, body: bytes) -> None:
+        """A frame from our bootstrap: output, readiness, a result or error, an init error."""
+        if kind == lane.OUTPUT:
+            if self.on_output is not None:
+                self.on_output(body)
+            return
+        if kind == lane.RESULT:
+            self._finish("ok", body)
+        elif kind == lane.ERROR:
+            self._finish("error", body, header.decode("utf-8", "replace") or "Unhandled")
+        elif kind == lane.INIT_ERROR:
+            self.init_error = body or b"{}"
+            return
+        elif kind != lane.READY:
+            return
+        self._initialised()  # the bootstrap now waits for its next invocation
+        self.connection = connection
+        if self.queue.empty():
+            self.lane = connection
+        else:
+            invocation = self._begin(self.queue.get_nowait())
+            connection.invoke(self._lane_header(invocation), invocation.payload)
+
+    def on_lane_lost(self, connection: LaneConnection) -> None:
+        if self.lane is connection:
+            self.lane = None
+
+    # -- the Runtime API -------------------------------------------------------------------
 
     def __call__(self, request: Request) -> Awaitable[Response] | Response:
         """The Runtime API: results and errors are answered at once; ``next`` waits for work."""
@@ -100,50 +204,30 @@ class RuntimeApi:
             if current is None or current.request_id != request_id or current.future is None:
                 return json_response(400, b'{"errorMessage": "Invalid request ID", "errorType": "InvalidRequestID"}')
             if action == "response":
-                if len(request.body) > RESPONSE_LIMIT:  # the function fails; the runtime is told why
-                    if not current.future.done():
-                        current.future.set_result(
-                            ("error", too_large(len(request.body)), "Function.ResponseSizeTooLarge")
-                        )
+                if not self._finish("ok", request.body):  # the function fails; the runtime is told why
                     return json_response(413, RUNTIME_TOO_LARGE)
-                if not current.future.done():
-                    current.future.set_result(("ok", request.body, ""))
-                return json_response(202, b'{"status": "OK"}')
+                return json_response(202, ACCEPTED)
             if action == "error":
-                kind = request.header("Lambda-Runtime-Function-Error-Type") or "Unhandled"
-                if not current.future.done():
-                    current.future.set_result(("error", request.body, kind))
-                return json_response(202, b'{"status": "OK"}')
+                self._finish("error", request.body, request.header("Lambda-Runtime-Function-Error-Type") or "Unhandled")
+                return json_response(202, ACCEPTED)
         if request.method == "POST" and path == INIT_ERROR:
             self.init_error = request.body or b"{}"
-            return json_response(202, b'{"status": "OK"}')
+            return json_response(202, ACCEPTED)
         return json_response(404, b'{"errorMessage": "not found", "errorType": "NotFound"}')
 
     async def _next(self) -> Response:
-        if not self.initialised:
-            self.initialised = True
-            self.init_duration_ms = (time.perf_counter() - self.init_started) * 1000
-            if self.ready is not None and not self.ready.done():
-                self.ready.set_result(None)
-        self.running.clear()
+        self._initialised()
         loop = self.ready.get_loop() if self.ready is not None else None  # known: no getpid() call
         self.asking = asyncio.current_task(loop)
         try:
-            invocation = await self.queue.get()
+            invocation = self._begin(await self.queue.get())
         finally:
             self.asking = None
-        self.running.set()
-        self.current = invocation
-        invocation.started = time.perf_counter()
-        deadline = int((time.time() + self.function.timeout) * 1000)
         headers = [
             ("Lambda-Runtime-Aws-Request-Id", invocation.request_id),
-            ("Lambda-Runtime-Deadline-Ms", str(deadline)),
-            ("Lambda-Runtime-Invoked-Function-Arn", function_arn(self.function.name)),
-            (
-                "Lambda-Runtime-Trace-Id",
-                f"Root=1-{int(time.time()):08x}-{invocation.request_id.replace('-', '')[:24]};Sampled=0",
-            ),
+            ("Lambda-Runtime-Deadline-Ms", self._deadline()),
+            ("Lambda-Runtime-Invoked-Function-Arn", self.arn),
+            ("Lambda-Runtime-Trace-Id", self._trace_id(invocation)),
         ]
         if invocation.client_context:
             headers.append(("Lambda-Runtime-Client-Context", invocation.client_context))

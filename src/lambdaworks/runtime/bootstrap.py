@@ -25,17 +25,22 @@ from lambdaworks.runtime.readonly import protect
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any
+    from typing import Any, Protocol
 
     Response = tuple[int, dict[str, str], bytes]
 
+    class Client(Protocol):
+        """What the loop needs of its way to the emulator or Lambda: the Runtime API, or the lane."""
+
+        def first(self) -> Response: ...
+        def report(self, request_id: str, error_type: str | None, body: bytes, content_type: str) -> Response: ...
+        def init_error(self, error_type: str, body: bytes) -> None: ...
+
+
 BASE = "/2018-06-01/runtime"
 NEXT = "/invocation/next"
-#: Set by the local emulator: the same Runtime API on a Unix socket (cheaper than loopback TCP).
+#: Set by the local emulator: the address of its fast lane (:mod:`lambdaworks.runtime.lane`).
 SOCKET_VARIABLE = "LAMBDAWORKS_RUNTIME_SOCKET"
-#: Written (locally only) after an invocation's output and before its result: the emulator logs
-#: everything before it ahead of the invocation's END line.
-OUTPUT_END = "\x1flambdaworks:output-end\x1f"
 
 
 #: Python runtimes whose JSON keeps non-ASCII characters as they are (AWS's client does the same).
@@ -126,13 +131,16 @@ class RuntimeClient:
     A few lines of HTTP/1.1 on a socket instead of ``http.client``, whose header parsing (the
     email package) costs more than the rest of a warm invocation. Handles Content-Length and
     chunked bodies; reconnects once if the other side closed the connection.
+
+    ``pipelined`` sends an outcome and the next ``GET`` in one write: one wake-up per invocation
+    instead of two. The emulator asks for it (``LAMBDAWORKS_LOCAL``); on AWS the client waits.
     """
 
-    def __init__(self, address: str, unix: str | None = None) -> None:
+    def __init__(self, address: str, pipelined: bool = False) -> None:
         host, _, port = address.rpartition(":")
         self.address = (host.strip("[]") or "127.0.0.1", int(port))
         self.host = address
-        self.unix = unix  # the same API on a Unix socket (the emulator offers one); ``@name``: abstract
+        self.pipelined = pipelined
         self.sock: socket.socket | None = None
         self.buffer = bytearray()
         self.chunk = bytearray(262144)
@@ -140,16 +148,8 @@ class RuntimeClient:
 
     def connect(self) -> socket.socket:
         self.close()
-        if self.unix:
-            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            try:
-                sock.connect("\0" + self.unix[1:] if self.unix.startswith("@") else self.unix)
-            except OSError:
-                sock.close()
-                raise
-        else:
-            sock = socket.create_connection(self.address)
-            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small request/response pairs
+        sock = socket.create_connection(self.address)
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # small request/response pairs
         self.sock = sock
         return sock
 
@@ -230,9 +230,25 @@ class RuntimeClient:
             return status, headers, b"".join(parts)
         return status, headers, self._exactly(sock, int(headers.get("content-length", "0")))
 
-    def post_json(self, path: str, payload: Any, headers: dict[str, str] | None = None) -> None:
-        body = json.dumps(payload).encode()
-        self.request("POST", path, body, {"Content-Type": "application/json", **(headers or {})})
+    def first(self) -> Response:
+        """The first invocation (init is done)."""
+        return self.request("GET", NEXT)
+
+    def report(self, request_id: str, error_type: str | None, body: bytes, content_type: str) -> Response:
+        """Post an invocation's result (``error_type`` None) or error, and return the next invocation."""
+        if error_type is None:
+            outcome = self.message("POST", f"/invocation/{request_id}/response", body, {"Content-Type": content_type})
+        else:
+            headers = {"Content-Type": content_type, "Lambda-Runtime-Function-Error-Type": error_type}
+            outcome = self.message("POST", f"/invocation/{request_id}/error", body, headers)
+        if self.pipelined:
+            return self.exchange([outcome, self.message("GET", NEXT)])[1]
+        self.exchange([outcome])
+        return self.request("GET", NEXT)
+
+    def init_error(self, error_type: str, body: bytes) -> None:
+        headers = {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error_type}
+        self.request("POST", "/init/error", body, headers)
 
 
 def load_handler(spec: str) -> Any:
@@ -284,17 +300,14 @@ def set_trace_id(value: str) -> None:
         environ[TRACE_ID] = value
 
 
-_END = (OUTPUT_END + "\n").encode()
-
-
-def end_output() -> None:
-    """Flush the function's output and mark its end (after anything it wrote, in the same pipe)."""
+def flush_output() -> None:
+    """Flush the function's output before its outcome is reported, so the emulator logs all of it
+    before the invocation's END."""
     try:
         sys.stdout.flush()
         sys.stderr.flush()
     except (OSError, ValueError):  # a stream the function closed or replaced
         pass
-    os.write(1, _END)
 
 
 def function_settings() -> dict[str, Any]:
@@ -310,17 +323,9 @@ def function_settings() -> dict[str, Any]:
     }
 
 
-def invoke(
-    client: RuntimeClient,
-    handler: Any,
-    invocation: Response,
-    pipelined: bool,
-    settings: dict[str, Any] | None = None,
-) -> Response:
-    """Run one invocation, report its outcome, and return the next one (``GET /next``'s response).
+def invoke(client: Client, handler: Any, invocation: Response, settings: dict[str, Any] | None = None) -> Response:
+    """Run one invocation, report its outcome, and return the next invocation.
 
-    ``pipelined`` sends the outcome and the next ``GET`` in one write: one wake-up per invocation
-    instead of two. The emulator asks for it (``LAMBDAWORKS_LOCAL``); on AWS the client waits.
     ``settings`` are :func:`function_settings`, read once by the caller.
     """
     _, headers, body = invocation
@@ -345,22 +350,10 @@ def invoke(
     except Exception as exc:
         error = error_payload(exc, request_id)
         log_error(error)
-        if pipelined:
-            end_output()
-        outcome = client.message(
-            "POST",
-            f"/invocation/{request_id}/error",
-            json.dumps(error).encode(),
-            {"Content-Type": "application/json", "Lambda-Runtime-Function-Error-Type": error["errorType"]},
-        )
-    else:
-        if pipelined:
-            end_output()
-        outcome = client.message("POST", f"/invocation/{request_id}/response", payload, {"Content-Type": content_type})
-    if pipelined:
-        return client.exchange([outcome, client.message("GET", NEXT)])[1]
-    client.exchange([outcome])
-    return client.request("GET", NEXT)
+        flush_output()
+        return client.report(request_id, error["errorType"], json.dumps(error).encode(), "application/json")
+    flush_output()
+    return client.report(request_id, None, payload, content_type)
 
 
 #: Set when the emulator runs a built package: the folder this module was imported from, to hide
@@ -400,10 +393,24 @@ def contain(parent: str | None) -> None:
         os._exit(1)
 
 
+def connect() -> Client:
+    """The emulator's fast lane where it offers one (the function's output then goes on it too),
+    else the Runtime API."""
+    lane_address = os.environ.pop(SOCKET_VARIABLE, None)
+    if lane_address:
+        from lambdaworks.runtime.lane import LaneClient, lane_stream
+
+        lane = LaneClient(lane_address)
+        sys.stdout = lane_stream(lane, sys.stdout)
+        sys.stderr = lane_stream(lane, sys.stderr)
+        return lane
+    return RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], os.environ.get("LAMBDAWORKS_LOCAL") == "1")
+
+
 def main() -> None:
     """Init (import the handler; report an init error and exit on failure), then serve forever."""
     contain(os.environ.pop(PARENT_VARIABLE, None))
-    client = RuntimeClient(os.environ["AWS_LAMBDA_RUNTIME_API"], os.environ.get(SOCKET_VARIABLE))
+    client = connect()
     task_root = os.environ.get("LAMBDA_TASK_ROOT")
     if task_root and task_root not in sys.path:
         sys.path.insert(0, task_root)
@@ -417,13 +424,13 @@ def main() -> None:
     except Exception as exc:
         error = error_payload(exc)
         log_error(error)
-        client.post_json("/init/error", error, {"Lambda-Runtime-Function-Error-Type": error["errorType"]})
+        flush_output()
+        client.init_error(error["errorType"], json.dumps(error).encode())
         sys.exit(1)
-    pipelined = os.environ.get("LAMBDAWORKS_LOCAL") == "1"
     settings = function_settings()
-    invocation = client.request("GET", NEXT)
+    invocation = client.first()
     while True:
-        invocation = invoke(client, handler, invocation, pipelined, settings)
+        invocation = invoke(client, handler, invocation, settings)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -27,10 +28,16 @@ def free_port() -> int:
 class DevProcess:
     """A ``lambdaworks dev`` process started with ``argv``, its output lines collected as they come."""
 
-    def __init__(self, argv: list[str], start_timeout: float = 60.0) -> None:
+    def __init__(self, argv: list[str], start_timeout: float = 60.0, env: Mapping[str, str] | None = None) -> None:
+        """``env``: variables to set for ``dev`` beyond the current environment's."""
         self.lines: list[str] = []
         self.process = subprocess.Popen(
-            argv, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True
+            argv,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+            env={**os.environ, **env} if env else None,
         )
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
