@@ -120,4 +120,7 @@ def test_build_and_dev_write_only_their_output_and_state(tmp_path: Path) -> None
         assert snapshot(folder) == before[folder], folder
     assert (project / ".lambdaworks" / "build" / "manifest.json").is_file()
     assert (project / ".lambdaworks" / "state.db").is_file()
-    assert list((project / ".lambdaworks" / "cache" / "pycache").rglob("app.*.pyc"))  # bytecode, kept aside
+    kept_aside = project / ".lambdaworks" / "cache" / "pycache"
+    assert list(kept_aside.rglob("app.*.pyc"))  # the function's bytecode, kept aside
+    # and only the function's: the standard library keeps its own, compiled where it is installed
+    assert not list(kept_aside.rglob("json")) and not list(kept_aside.rglob("socket.*.pyc"))

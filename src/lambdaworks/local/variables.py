@@ -23,6 +23,7 @@ from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import PARENT_VARIABLE
 from lambdaworks.runtime.context import new_request_id
+from lambdaworks.runtime.readonly import BYTECODE_VARIABLE
 from lambdaworks.wire.common import REGION
 
 #: Passed from the shell: locale, time zone, proxies and certificate bundles (a corporate proxy's).
@@ -97,11 +98,11 @@ DEFAULT_HOST = HostVariables()
 
 
 def local_variables(project: Project, host: HostVariables, services_port: int | None = None) -> HostVariables:
-    """``host`` with what the emulator gives each of ``project``'s functions: its bytecode goes to the
-    project's ``.lambdaworks/`` (``PYTHONPYCACHEPREFIX``), never into the code folder; while the local
+    """``host`` with what the emulator gives each of ``project``'s functions: the bytecode of its code
+    goes to the project's ``.lambdaworks/``, never into the code folder; while the local
     AWS services run on ``services_port``, their endpoint and dummy credentials (unless the user
     passes real ones with ``--pass-aws-credentials``)."""
-    given = {"PYTHONPYCACHEPREFIX": str(layout.pycache_dir(project.root))}
+    given = {BYTECODE_VARIABLE: str(layout.pycache_dir(project.root))}
     if services_port is not None and not host.pass_aws_credentials:
         given.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{services_port}", **SERVICE_CREDENTIALS)
     return host.giving(**given)
@@ -169,6 +170,8 @@ def process_environment(function: Function, runtime_api: str, host: HostVariable
     for name in LOG_VARIABLES:  # the function's LoggingConfig sets them, never the emulator's shell
         env.pop(name, None)
     env.update(host.given)
+    if function.is_provided and BYTECODE_VARIABLE in env:  # not our bootstrap: Python's own prefix, for all of it
+        env["PYTHONPYCACHEPREFIX"] = env.pop(BYTECODE_VARIABLE)
     if function.log_format.upper() == "JSON":  # what Lambda sets for LoggingConfig.LogFormat: JSON
         env["AWS_LAMBDA_LOG_FORMAT"] = "JSON"
         if function.log_level:

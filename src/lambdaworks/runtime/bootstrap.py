@@ -20,8 +20,8 @@ import traceback
 from lambdaworks.runtime.context import LambdaContext
 from lambdaworks.runtime.logformat import CURRENT
 from lambdaworks.runtime.logformat import install as install_logging
+from lambdaworks.runtime.readonly import BYTECODE_VARIABLE, protect
 from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
-from lambdaworks.runtime.readonly import protect
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -417,7 +417,7 @@ def main() -> None:
     install_logging(os.environ)  # as Lambda's runtime does before it imports the handler
     read_only = os.environ.get(READ_ONLY_VARIABLE)
     if read_only:  # the emulator's code folder and layers, read-only as /var/task and /opt are
-        protect(read_only.split(os.pathsep))
+        protect(read_only.split(os.pathsep), os.environ.get(BYTECODE_VARIABLE))
     hide_bootstrap(os.environ.pop(HIDE, None))
     try:
         handler = load_handler(os.environ["_HANDLER"])

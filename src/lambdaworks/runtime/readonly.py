@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from typing import Any
 
 VARIABLE = "LAMBDAWORKS_READ_ONLY"  # the folders, os.pathsep-separated
+#: Where the bytecode of the read-only folders' modules goes instead (the project's ``.lambdaworks/``).
+BYTECODE_VARIABLE = "LAMBDAWORKS_PYCACHE"
 _PYCACHE = os.sep + "__pycache__" + os.sep
 _WRITE_FLAGS = os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND
 #: Audit events that change the file system, and how many of their arguments are paths.
@@ -37,12 +39,17 @@ _CHANGES = {
 }
 
 
-def protect(folders: Iterable[str]) -> None:
-    """Refuse writes under ``folders`` from now on, for the life of the process."""
-    roots = tuple(os.path.join(os.path.realpath(f), "") for f in folders if f)
+def protect(folders: Iterable[str], bytecode: str | None = None) -> None:
+    """Refuse writes under ``folders`` from now on, for the life of the process; the bytecode of
+    their modules goes under ``bytecode`` (see :func:`bytecode_elsewhere`)."""
+    given = [f for f in folders if f]
+    roots = tuple(os.path.join(os.path.realpath(f), "") for f in given)
     if not roots:
         return
-    prefix = os.path.join(os.path.realpath(sys.pycache_prefix), "") if sys.pycache_prefix else ""
+    if bytecode:
+        bytecode_elsewhere((*roots, *(os.path.join(os.path.abspath(f), "") for f in given)), bytecode)
+    cache = bytecode or sys.pycache_prefix
+    prefix = os.path.join(os.path.realpath(cache), "") if cache else ""
 
     def refused(value: Any) -> str | None:
         if isinstance(value, int) or value is None:
@@ -76,3 +83,29 @@ def protect(folders: Iterable[str]) -> None:
                 raise OSError(errno.EROFS, os.strerror(errno.EROFS), shown)
 
     sys.addaudithook(hook)
+
+
+def bytecode_elsewhere(roots: tuple[str, ...], prefix: str) -> None:
+    """Cache the bytecode of modules under ``roots`` below ``prefix`` (laid out as
+    ``PYTHONPYCACHEPREFIX`` lays it out), and every other module's where Python keeps it.
+
+    ``PYTHONPYCACHEPREFIX`` would move all of it: the standard library and site-packages, compiled
+    already where they are installed, would be compiled again into the prefix, once per project
+    (150 ms at a first start, more with a framework). The import system asks
+    ``cache_from_source`` for each module's bytecode path; for these folders it now answers with
+    the prefix.
+    """
+    from importlib import _bootstrap_external as external
+
+    original = external.cache_from_source
+
+    def cache_from_source(path: str, debug_override: Any = None, *, optimization: Any = None) -> str:
+        if not os.fspath(path).startswith(roots):
+            return original(path, debug_override, optimization=optimization)
+        saved, sys.pycache_prefix = sys.pycache_prefix, prefix
+        try:
+            return original(path, debug_override, optimization=optimization)
+        finally:
+            sys.pycache_prefix = saved
+
+    external.cache_from_source = cache_from_source  # type: ignore[assignment]
