@@ -123,4 +123,5 @@ def test_build_and_dev_write_only_their_output_and_state(tmp_path: Path) -> None
     kept_aside = project / ".lambdaworks" / "cache" / "pycache"
     assert list(kept_aside.rglob("app.*.pyc"))  # the function's bytecode, kept aside
     # and only the function's: the standard library keeps its own, compiled where it is installed
-    assert not list(kept_aside.rglob("json")) and not list(kept_aside.rglob("socket.*.pyc"))
+    assert not list(kept_aside.rglob("json"))
+    assert not list(kept_aside.rglob("socket.*.pyc"))

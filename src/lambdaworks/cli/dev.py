@@ -77,6 +77,13 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     help="Start the local AWS services empty (by default their objects, messages and items are kept from the "
     "last run, in .lambdaworks/services).",
 )
+@click.option(
+    "--prewarm/--no-prewarm",
+    default=True,
+    show_default=True,
+    help="Start one environment of each function behind a route or URL with the emulator, so the first request "
+    "finds its init done.",
+)
 @click.option("--log-file", type=click.Path(dir_okay=False, path_type=Path), help="Also write logs as JSON lines here.")
 @click.option("--reload/--no-reload", default=True, show_default=True, help="Pick up code and template changes.")
 @click.option("--poll", is_flag=True, hidden=True, help="Watch files by stat polling instead of OS events.")
@@ -120,6 +127,7 @@ def dev_command(
     debug_port: int,
     wait_for_client: bool,
     fresh: bool,
+    prewarm: bool,
     pass_env: tuple[str, ...],
     pass_aws_credentials: bool,
     log_file: Path | None,
@@ -166,6 +174,7 @@ def dev_command(
         adopt_orphans=True,
         services_port=services_port,
         fresh_services=fresh,
+        prewarm=prewarm,
         debug=debug_plan(project, debug_functions, debug_port, wait_for_client),
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None

@@ -80,6 +80,7 @@ class EmulatorConfig:
     services_port: int = DEFAULT_SERVICES_PORT  # the local AWS services' endpoint (when the template has resources)
     debug: DebugPlan | None = None  # functions run under a debugger (dev --debug)
     fresh_services: bool = False  # --fresh: the services start empty instead of as the last run left them
+    prewarm: bool = True  # one environment of each function behind a route or URL starts with the emulator
 
 
 class Emulator:
@@ -121,6 +122,8 @@ class Emulator:
         """Bind both ports (actionable error when taken) and start serving; returns the ports."""
         if self.record is not None:
             self.end_leftovers()
+        if self.config.prewarm:  # first: their inits run while the rest starts
+            self._tasks.append(asyncio.create_task(self.invoker.prewarm(self.http_functions())))
         gateway_sock = _bind(self.config.host, self.config.port, "--port")
         try:
             invoke_sock = _bind(self.config.host, self.config.invoke_port, "--invoke-port")
@@ -153,6 +156,12 @@ class Emulator:
             self.reloader = Reloader(self.live, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(asyncio.create_task(self.reloader.run()))
         return ports
+
+    def http_functions(self) -> list[str]:
+        """The functions a browser or curl reaches first: behind routes (in their order), then URLs."""
+        named = [route.function for route in self.project.routes]
+        named += [name for name, function in self.project.functions.items() if function.url is not None]
+        return list(dict.fromkeys(named))
 
     def end_leftovers(self) -> None:
         """End what an emulator killed on this state folder left running (see :mod:`.leftovers`)."""

@@ -118,6 +118,19 @@ class Environment:
         self._tasks = [asyncio.create_task(self._watch_exit())]
         self._watch_memory()
 
+    async def initialised(self) -> bool:
+        """Wait for init to end (as long as an invocation would); whether it succeeded."""
+        assert self.api.ready is not None
+        done = self.api.ready
+        exited = asyncio.ensure_future(self.process.wait()) if self.process is not None else None
+        waiting: set[asyncio.Future[Any]] = {done} if exited is None else {done, exited}
+        await asyncio.wait(
+            waiting, timeout=DEBUG_LIMIT if self.debugged else INIT_TIMEOUT, return_when="FIRST_COMPLETED"
+        )
+        if exited is not None and not exited.done():
+            exited.cancel()
+        return done.done()
+
     # -- invocations ----------------------------------------------------------------------------
 
     async def invoke(self, invocation: Invocation) -> Outcome:

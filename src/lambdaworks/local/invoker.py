@@ -122,6 +122,19 @@ class Invoker:
         task.add_done_callback(self.background.discard)
         return task
 
+    async def prewarm(self, names: list[str]) -> None:
+        """Start one environment of each function in ``names``, one after another (each init runs
+        alone: the first function's is not slowed by the others'), skipping functions that cannot run
+        here or run under a debugger. An init that fails is logged as at a cold start, and the first
+        invocation starts afresh."""
+        for name in names:
+            function = self.project.functions.get(name)
+            if function is None or function.unsupported or is_debugged(function):
+                continue
+            env = await self.pool(name).prewarm()
+            if env is not None:
+                await env.initialised()
+
     async def reload(self, functions: set[str]) -> None:
         """Retire the environments of ``functions`` after the live project changed (and close the pools of
         functions it no longer has)."""

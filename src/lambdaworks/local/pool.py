@@ -108,10 +108,26 @@ class FunctionPool:
         idle, self.idle = self.idle, []
         for env in idle:
             await env.kill("retired")
-        if prewarm and had_any and self.size < self.function.concurrency:
-            env = Environment(self.function, self.on_output, self.host)
+        if prewarm and had_any:
+            await self.prewarm()
+
+    async def prewarm(self) -> Environment | None:
+        """Start an environment before an invocation asks for one (its init runs now): idle at once,
+        so the first invocation takes it and waits only for what is left of its init."""
+        if self.size >= self.function.concurrency:
+            return None
+        generation = self.generation
+        env = Environment(self.function, self.on_output, self.host)
+        self.busy.add(env)  # counted while its process starts
+        try:
             await env.start()
-            self.idle.append(env)
+        finally:
+            self.busy.discard(env)
+        if generation != self.generation:  # retired while it started
+            await env.kill("retired")
+            return None
+        self.idle.append(env)
+        return env
 
     async def close(self) -> None:
         for env in [*self.idle, *self.busy]:
