@@ -222,6 +222,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=10.0, help="seconds of load per cell (default 10)")
     parser.add_argument("--rounds", type=int, default=1, help="interleaved rounds; cells are medians (default 1)")
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 8])
+    parser.add_argument("--only", nargs="+", metavar="APP", help="only these pairs: plain, flask, starlette")
     parser.add_argument("--setup-peers", action="store_true", help="npm install serverless@3 serverless-offline@13")
     args = parser.parse_args()
     if args.setup_peers:
@@ -236,7 +237,7 @@ def main() -> None:
         sys.exit("wrk is needed: apt-get install wrk (or your platform's package)")
     folder = Path(tempfile.mkdtemp(prefix="lambdaworks-bench-"))
     shutil.copytree(APPS, folder, dirs_exist_ok=True)
-    pairs = servers(folder)
+    pairs = [pair for pair in servers(folder) if not args.only or pair[0].name.split()[-1] in args.only]
     loads: dict[tuple[str, int], list[Load]] = {}
     reloads: dict[str, tuple[float | None, int]] = {}
     try:

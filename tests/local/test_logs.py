@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from lambdaworks.local.logs import Logs
+from lambdaworks.local.logs import FLUSH_EVERY, Logs
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 
@@ -66,7 +66,7 @@ def test_no_color_is_respected(monkeypatch: pytest.MonkeyPatch) -> None:
     assert terminal.getvalue() == "[Api] hello\n"
 
 
-def test_inside_a_loop_lines_wait_for_its_next_turn_and_leave_together_in_order(
+def test_inside_a_loop_lines_gather_for_a_moment_and_leave_together_in_order(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.delenv("FORCE_COLOR", raising=False)
@@ -84,9 +84,10 @@ def test_inside_a_loop_lines_wait_for_its_next_turn_and_leave_together_in_order(
     async def serve() -> str:
         logs.line("Api", "START RequestId: 1 Version: $LATEST")
         logs.line("Api", "hello from the function")
+        await asyncio.sleep(0)  # the next turn: still gathering
         logs.lines("Api", [("END RequestId: 1", {}), ("REPORT RequestId: 1", {"request_id": "1"})])
         seen = console.getvalue()  # the answer would be sent here: nothing written yet
-        await asyncio.sleep(0)
+        await asyncio.sleep(FLUSH_EVERY * 3)
         return seen
 
     assert asyncio.run(serve()) == ""
@@ -96,7 +97,7 @@ def test_inside_a_loop_lines_wait_for_its_next_turn_and_leave_together_in_order(
         "[Api] END RequestId: 1",
         "[Api] REPORT RequestId: 1",
     ]
-    assert console.writes == 1  # one write for the whole turn
+    assert console.writes == 1  # one write for all of them
     assert [json.loads(line)["message"] for line in file.getvalue().splitlines()][-1] == "REPORT RequestId: 1"
 
 
