@@ -144,3 +144,5 @@ def test_output_from_every_writer_comes_before_end(tmp_path: Path, lane: dict[st
     assert len(chatter) == 800
     assert all(re.fullmatch(r"thread \d line \d+ y{100}", line) for line in chatter)
     assert max(i for i, line in enumerate(lines) if line.startswith("thread ")) < end
+    # a fresh project: the folders leading to its bytecode cache are made, and no write is refused
+    assert not any("read-only on Lambda" in line for line in lines)

@@ -58,8 +58,8 @@ def protect(folders: Iterable[str], bytecode: str | None = None) -> None:
             path = os.path.join(os.path.realpath(os.fsdecode(value)), "")
         except (TypeError, ValueError):
             return None
-        if _PYCACHE in path or (prefix and path.startswith(prefix)):  # Python's own bytecode cache
-            return None
+        if _PYCACHE in path or (prefix and (path.startswith(prefix) or prefix.startswith(path))):
+            return None  # Python's own bytecode cache, and the folders that lead to it
         return path if path.startswith(roots) else None
 
     def hook(event: str, args: tuple[Any, ...]) -> None:
