@@ -99,17 +99,16 @@ class FunctionPool:
             await self.release(env, generation)
 
     async def retire(self, function: Function | None = None, prewarm: bool = True) -> None:
-        """Code changed: idle environments go now, busy ones when their invocation ends; one fresh
-        environment starts right away (init runs while you switch to the browser)."""
+        """Code changed: one fresh environment starts right away (init runs while you switch to the
+        browser), idle environments go now, all at once, and busy ones when their invocation ends."""
         self.generation += 1
         if function is not None:
             self.function = function
         had_any = bool(self.idle or self.busy)
         idle, self.idle = self.idle, []
-        for env in idle:
-            await env.kill("retired")
-        if prewarm and had_any:
+        if prewarm and had_any:  # the replacement first: its init overlaps the old ones' ends
             await self.prewarm()
+        await asyncio.gather(*(env.kill("retired") for env in idle))
 
     async def prewarm(self) -> Environment | None:
         """Start an environment before an invocation asks for one (its init runs now): idle at once,
