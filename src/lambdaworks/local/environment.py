@@ -118,15 +118,18 @@ class Environment:
         self._tasks = [asyncio.create_task(self._watch_exit())]
         self._watch_memory()
 
+    @property
+    def init_limit(self) -> float:
+        """How long init may take: INIT_TIMEOUT, lifted under a debugger."""
+        return DEBUG_LIMIT if self.debugged else INIT_TIMEOUT
+
     async def initialised(self) -> bool:
         """Wait for init to end (as long as an invocation would); whether it succeeded."""
         assert self.api.ready is not None
         done = self.api.ready
         exited = asyncio.ensure_future(self.process.wait()) if self.process is not None else None
         waiting: set[asyncio.Future[Any]] = {done} if exited is None else {done, exited}
-        await asyncio.wait(
-            waiting, timeout=DEBUG_LIMIT if self.debugged else INIT_TIMEOUT, return_when="FIRST_COMPLETED"
-        )
+        await asyncio.wait(waiting, timeout=self.init_limit, return_when="FIRST_COMPLETED")
         if exited is not None and not exited.done():
             exited.cancel()
         return done.done()
@@ -142,8 +145,7 @@ class Environment:
         if cold:
             self._cold_invocation = invocation
             waiting: set[asyncio.Future[Any]] = {self.api.ready, invocation.future}
-            limit = DEBUG_LIMIT if self.debugged else INIT_TIMEOUT
-            done, _ = await asyncio.wait(waiting, timeout=limit, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait(waiting, timeout=self.init_limit, return_when=asyncio.FIRST_COMPLETED)
             if not done:
                 await self.kill("init timeout")
                 return self._failure(

@@ -114,7 +114,7 @@ class RuntimeApi:
         waiting = self.lane
         if waiting is not None:
             self.lane = None
-            waiting.invoke(self._lane_header(self._begin(invocation)), invocation.payload)
+            self._hand(waiting, invocation)
         else:
             self.queue.put_nowait(invocation)
 
@@ -152,6 +152,11 @@ class RuntimeApi:
 
     # -- the fast lane -------------------------------------------------------------------
 
+    def _hand(self, connection: LaneConnection, invocation: Invocation) -> None:
+        """Start ``invocation`` on the bootstrap waiting at ``connection``."""
+        self._begin(invocation)
+        connection.invoke(self._lane_header(invocation), invocation.payload)
+
     def _lane_header(self, invocation: Invocation) -> bytes:
         return lane.invocation_header(
             (
@@ -184,8 +189,7 @@ class RuntimeApi:
         if self.queue.empty():
             self.lane = connection
         else:
-            invocation = self._begin(self.queue.get_nowait())
-            connection.invoke(self._lane_header(invocation), invocation.payload)
+            self._hand(connection, self.queue.get_nowait())
 
     def on_lane_lost(self, connection: LaneConnection) -> None:
         if self.lane is connection:
