@@ -5,7 +5,8 @@ Run by hand (needs wrk)::
     .venv/bin/python benchmarks/debugging.py [--rounds 3] [--duration 5]
 
 ``lambdaworks dev examples/sam-app`` serves ``GET /hello`` (HelloFunction); the same with
-``--debug FastApiFunction`` (a debugged function beside it, never called). wrk at one connection
+``--debug FastApiFunction`` (a debugged function beside it, never called), with debugpy and with
+``--debugger pycharm``. wrk at one connection
 drives /hello for ``--duration`` seconds per cell, the two setups interleaved round by round;
 cells are medians. The ratio should be 1.00 within noise: the only per-request work ``--debug``
 adds for the others is one lookup of whether the function is debugged.
@@ -50,16 +51,21 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--duration", type=int, default=5)
     args = parser.parse_args()
-    plain, beside = [], []
+    setups = {
+        "dev": [],
+        "dev --debug FastApiFunction": ["--debug", "FastApiFunction"],
+        "dev --debug FastApiFunction --debugger pycharm": ["--debug", "FastApiFunction", "--debugger", "pycharm"],
+    }
+    cells: dict[str, list[float]] = {name: [] for name in setups}
     for _ in range(args.rounds):
-        plain.append(requests_per_second([], args.duration))
-        beside.append(requests_per_second(["--debug", "FastApiFunction"], args.duration))
-    print("| HelloFunction, GET /hello, c=1 | req/s (median) |")
-    print("| --- | --- |")
-    print(f"| dev | {statistics.median(plain):.0f} |")
-    print(f"| dev --debug FastApiFunction | {statistics.median(beside):.0f} |")
-    print(f"| ratio | {statistics.median(beside) / statistics.median(plain):.2f} |")
-    print(f"(cells: {[round(x) for x in plain]} / {[round(x) for x in beside]})")
+        for name, extra in setups.items():
+            cells[name].append(requests_per_second(extra, args.duration))
+    plain = statistics.median(cells["dev"])
+    print("| HelloFunction, GET /hello, c=1 | req/s (median) | ratio to dev | cells |")
+    print("| --- | --- | --- | --- |")
+    for name, values in cells.items():
+        median = statistics.median(values)
+        print(f"| {name} | {median:.0f} | {median / plain:.2f} | {[round(x) for x in values]} |")
 
 
 if __name__ == "__main__":

@@ -32,17 +32,17 @@ class MissingExtra(Exception):
         self.missing = missing
 
 
+def installed(module: str) -> bool:
+    """Whether ``module`` can be imported here (without importing it)."""
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def missing(extra: str) -> list[str]:
     """The distributions of ``extra`` that cannot be imported here."""
-    absent = []
-    for module, distribution in EXTRAS[extra]:
-        try:
-            found = importlib.util.find_spec(module) is not None
-        except (ImportError, ValueError):
-            found = False
-        if not found:
-            absent.append(distribution)
-    return absent
+    return [distribution for module, distribution in EXTRAS[extra] if not installed(module)]
 
 
 def require(extra: str, needed_by: str) -> None:

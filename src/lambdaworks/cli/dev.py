@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from lambdaworks.cli.errors import UsageProblem
 from lambdaworks.cli.project import LocalProject, host_variables_options, local_project
 from lambdaworks.cli.settings import Settings
 from lambdaworks.local.variables import HostVariables, local_variables
@@ -18,6 +19,16 @@ from lambdaworks.project import Project
 
 if TYPE_CHECKING:
     from lambdaworks.local.debugging import DebugPlan
+
+
+DEBUGGER_OPTION = click.option(
+    "--debugger",
+    type=click.Choice(["debugpy", "pycharm"]),
+    default="debugpy",
+    show_default=True,
+    help="With --debug: debugpy listens for VS Code (or any DAP client) to attach; pycharm connects to "
+    "PyCharm's Python Debug Server on the port.",
+)
 
 
 def run_loop(main: Any) -> Any:
@@ -66,11 +77,12 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     "debug_functions",
     multiple=True,
     metavar="FUNCTION",
-    help="Run FUNCTION under debugpy for an IDE to attach (repeatable; 'all' for every function): "
+    help="Run FUNCTION under a debugger for an IDE (repeatable; 'all' for every function): "
     "one environment, no timeouts. Needs the debug extra.",
 )
 @click.option("--debug-port", type=int, default=5678, show_default=True, help="The first debugged function's port.")
 @click.option("--wait-for-client", is_flag=True, help="With --debug: the first invocation waits for the debugger.")
+@DEBUGGER_OPTION
 @click.option(
     "--fresh",
     is_flag=True,
@@ -126,6 +138,7 @@ def dev_command(
     debug_functions: tuple[str, ...],
     debug_port: int,
     wait_for_client: bool,
+    debugger: str,
     fresh: bool,
     prewarm: bool,
     pass_env: tuple[str, ...],
@@ -175,7 +188,7 @@ def dev_command(
         services_port=services_port,
         fresh_services=fresh,
         prewarm=prewarm,
-        debug=debug_plan(project, debug_functions, debug_port, wait_for_client),
+        debug=debug_plan(project, debug_functions, debug_port, wait_for_client, debugger),
     )
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
@@ -225,16 +238,25 @@ def dev_command(
             log_stream.close()
 
 
-def debug_plan(project: Project, names: tuple[str, ...], port: int, wait: bool) -> DebugPlan | None:
-    """The functions ``--debug`` names, checked (and the debug extra with them); None without ``--debug``."""
+def debug_plan(
+    project: Project, names: tuple[str, ...], port: int, wait: bool, debugger: str = "debugpy"
+) -> DebugPlan | None:
+    """The functions ``--debug`` names, checked (and the debugger's package with them); None without ``--debug``."""
     if not names:
         return None
-    from lambdaworks.extras import require
+    from lambdaworks.extras import installed, require
     from lambdaworks.local.debugging import DebugError, DebugPlan
 
-    require("debug", "--debug")
+    if debugger == "pycharm":
+        if not installed("pydevd_pycharm"):
+            raise UsageProblem(
+                "--debugger pycharm needs PyCharm's debugger package, of your PyCharm's version: "
+                "pip install 'pydevd-pycharm~=<PyCharm version>' (PyCharm's Python Debug Server configuration shows it)"
+            )
+    else:
+        require("debug", "--debug")
     try:
-        return DebugPlan.of(names, project, port, wait)
+        return DebugPlan.of(names, project, port, wait, debugger)
     except DebugError as exc:
         raise click.BadParameter(str(exc), param_hint="--debug") from None
 
@@ -281,6 +303,7 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.option("--debug", "debug", is_flag=True, help="Run it under debugpy for an IDE to attach (debug extra).")
 @click.option("--debug-port", type=int, default=5678, show_default=True, help="The debugger's port.")
 @click.option("--wait-for-client", is_flag=True, help="With --debug: wait for the debugger before the handler loads.")
+@DEBUGGER_OPTION
 def invoke_command(
     function: str,
     local: LocalProject,
@@ -290,6 +313,7 @@ def invoke_command(
     debug: bool,
     debug_port: int,
     wait_for_client: bool,
+    debugger: str,
 ) -> None:
     """Run FUNCTION of the project once, in a real execution environment, without a server.
 
@@ -311,7 +335,7 @@ def invoke_command(
         except ValueError as exc:  # the Invoke API refuses it too (InvalidRequestContentException)
             raise click.BadParameter(f"{event_file.name} is not JSON: {exc}", param_hint="--event") from None
 
-    plan = debug_plan(project, (function,), debug_port, wait_for_client) if debug else None
+    plan = debug_plan(project, (function,), debug_port, wait_for_client, debugger) if debug else None
     if plan is not None:
         project = plan.apply(project)
         for line in plan.describe(project, {function: local.project.functions[function].code_uri}):

@@ -223,8 +223,7 @@ class Emulator:
         for name in sorted(functions):
             logs.line(name, f"{what} changed: environments retired, the next request runs the new code")
             if self.config.debug is not None and name in self.config.debug.ports:
-                port = self.config.debug.ports[name]
-                logs.line(name, f"debugger: the new environment listens on 127.0.0.1:{port} again; reattach")
+                logs.line(name, self.config.debug.reattach(name))
 
     async def run_until_stopped(self) -> None:
         loop = asyncio.get_running_loop()

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from lambdaworks.local.debuggee import DEBUGGER_VARIABLE, PYCHARM
 from lambdaworks.local.debugging import is_debugged
 from lambdaworks.project import Project, layout
 from lambdaworks.project.model import Function
@@ -108,12 +109,17 @@ def local_variables(project: Project, host: HostVariables, services_port: int | 
     return host.giving(**given)
 
 
-def debugger_path() -> str:
-    """The folder debugpy is installed in (for a function run from its build, under --debug)."""
+def debugger_path(function: Function) -> str:
+    """The folder the function's debugger (debugpy, or PyCharm's pydevd) is installed in, for a
+    function run from its build under --debug."""
     import importlib.util
 
-    spec = importlib.util.find_spec("debugpy")
-    return str(Path(spec.origin).parent.parent) if spec is not None and spec.origin else ""
+    module = "pydevd_pycharm" if function.environment.get(DEBUGGER_VARIABLE) == PYCHARM else "debugpy"
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.origin:
+        return ""
+    package = Path(spec.origin).parent  # debugpy is a package; pydevd_pycharm a module beside its own
+    return str(package.parent if spec.submodule_search_locations else package)
 
 
 def process_environment(function: Function, runtime_api: str, host: HostVariables = DEFAULT_HOST) -> dict[str, str]:
@@ -128,7 +134,7 @@ def process_environment(function: Function, runtime_api: str, host: HostVariable
 
         python_path = os.pathsep.join([str(function.code_uri), *layers, *runtime_path(), bootstrap_path()])
         if is_debugged(function):  # dev --debug: the package does not ship the debugger
-            python_path += os.pathsep + debugger_path()
+            python_path += os.pathsep + debugger_path(function)
     else:
         python_path = os.pathsep.join([str(function.code_uri), *layers, *([existing] if existing else [])])
     # Lambda's PATH starts with the runtime's own bin (/var/lang/bin) and ends with /opt/bin (layers):
