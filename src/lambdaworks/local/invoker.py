@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Awaitable
 
 from lambdaworks.local.debugging import is_debugged
 from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
@@ -97,18 +98,18 @@ class Invoker:
         )
         return outcome
 
-    async def invoke_within(self, name: str, payload: bytes, limit: float, *, wait: float = 0.0) -> Outcome:
+    def invoke_within(self, name: str, payload: bytes, limit: float, *, wait: float = 0.0) -> Awaitable[Outcome]:
         """:meth:`invoke` for a caller that gives up after ``limit`` seconds (API Gateway's integration
         timeout): ``asyncio.TimeoutError`` then, while the function runs on, as on AWS, to its own
         end and REPORT. When the function's own limits (the wait for an environment, init and its
-        timeout) end it first anyway, no timer is set."""
+        timeout) end it first anyway, no timer is set, and the invocation itself is returned."""
         invocation = self.invoke(name, payload, wait=wait)
         function = self.project.functions[name]
         if is_debugged(function):  # under a debugger: a paused breakpoint is no 504
-            return await invocation
+            return invocation
         if wait + INIT_TIMEOUT + function.timeout < limit:
-            return await invocation
-        return await asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
+            return invocation
+        return asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
 
     def refuse(self, name: str, request_id: str, reason: str) -> Outcome:
         """The outcome of a function the emulator cannot run: a function error saying why, logged."""

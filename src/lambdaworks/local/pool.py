@@ -47,6 +47,16 @@ class FunctionPool:
     def size(self) -> int:
         return len(self.idle) + len(self.busy)
 
+    def take(self) -> Environment | None:
+        """The last idle environment if it is alive (no await: the warm path is plain calls); else
+        :meth:`acquire` ends the dead ones and starts what is needed."""
+        idle = self.idle
+        if idle and idle[-1].alive:
+            env = idle.pop()
+            self.busy.add(env)
+            return env
+        return None
+
     async def acquire(self, wait: float = 0.0) -> Environment:
         """A warm environment, else a new one; raises :class:`Throttled`."""
         deadline: float | None = None  # set when first needed: the warm path asks for no clock
@@ -80,6 +90,15 @@ class FunctionPool:
                 finally:
                     self.waiting -= 1
 
+    def give_back(self, env: Environment, generation: int) -> bool:
+        """Make ``env`` idle again after an invocation; False when :meth:`release` has work to await
+        (ending a retired or dead environment, waking a queued caller)."""
+        if self.waiting or not env.alive or generation != self.generation:
+            return False
+        self.busy.discard(env)
+        self.idle.append(env)
+        return True
+
     async def release(self, env: Environment, generation: int) -> None:
         self.busy.discard(env)
         if env.alive and generation == self.generation:
@@ -92,11 +111,17 @@ class FunctionPool:
 
     async def invoke(self, invocation: Invocation, wait: float = 0.0) -> Outcome:
         generation = self.generation
-        env = await self.acquire(wait)
+        env = self.take()
+        if env is None:
+            env = await self.acquire(wait)
         try:
-            return await env.invoke(invocation)
-        finally:
+            outcome = await env.invoke(invocation)
+        except BaseException:
             await self.release(env, generation)
+            raise
+        if not self.give_back(env, generation):
+            await self.release(env, generation)
+        return outcome
 
     async def retire(self, function: Function | None = None, prewarm: bool = True) -> None:
         """Code changed: one fresh environment starts right away (init runs while you switch to the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import re
 import time
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -79,13 +80,18 @@ def cookie_list(cookies: Mapping[str, str] | Iterable[str] | None) -> list[str]:
     return list(cookies)
 
 
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+_ENCODED_PATH = re.compile(r"[A-Za-z0-9/%:@!$&'()*+,;=\-._~]+")  # a path as a client sends it: nothing to quote
+
+
 def split_path(path: str, query: QueryIn) -> tuple[str, QueryIn]:
     """``(path, query)``: the path percent-encoded as a client sends it (``%`` kept), and an inline
     ``?query`` used when no ``query`` was given."""
     inline = None
     if "?" in path:
         path, inline = path.split("?", 1)
-    return quote(path or "/", safe="/%:@!$&'()*+,;=-._~"), query if query is not None or inline is None else inline
+    encoded = path if _ENCODED_PATH.fullmatch(path) else quote(path or "/", safe=PATH_SAFE)
+    return encoded, query if query is not None or inline is None else inline
 
 
 _STAMP: list[Any] = [-1, ""]  # the last second formatted, and its text (strftime is slow)
