@@ -1,0 +1,137 @@
+"""CPU time per request: what each process of a server spends on one request under load.
+
+Run by hand (needs the ``bench`` extra and wrk, Linux: it reads ``/proc``)::
+
+    .venv/bin/python benchmarks/cpu_per_request.py [--rounds 4] [--against REV]
+
+Req/s on this 2-core machine moves by a third between runs; CPU per request moves much less, and
+it is what decides req/s at c=8, where every process shares the same two cores. wrk drives each
+server at c=8 for ``--duration`` seconds (after 2 s of warm-up); the user and system CPU of its
+processes over that time, from ``/proc/PID/stat``, divided by the requests served. For
+``lambdaworks dev`` the gateway (the ``dev`` process) and the execution environments (its
+children) are counted apart; gunicorn (2 workers) runs the same Flask app directly, as the yardstick
+of what the app itself costs. ``--against REV`` also runs ``dev`` from git revision REV (a temporary
+worktree), interleaved round by round, to measure a change. Cells are medians over rounds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+APPS = Path(__file__).resolve().parent / "apps"
+BIN = Path(sys.executable).parent
+PORT = 3997
+
+
+def cpu(pid: int) -> tuple[float, float]:
+    """(user, system) seconds of ``pid`` so far."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    tick = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / tick, int(fields[12]) / tick
+
+
+def children(pid: int) -> list[int]:
+    found = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()
+    return [int(p) for p in found]
+
+
+def wrk(path: str, seconds: float) -> int:
+    argv = ["wrk", "-t1", "-c8", f"-d{round(seconds)}s", f"http://127.0.0.1:{PORT}{path}"]
+    out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
+    match = re.search(r"(\d+) requests in", out)
+    return int(match.group(1)) if match else 0
+
+
+def measure(argv: list[str], path: str, folder: Path, duration: float, env: dict[str, str]) -> dict[str, float]:
+    """Start the server, load it, and return µs of CPU per request per group of processes."""
+    server = subprocess.Popen(
+        argv,
+        cwd=folder,
+        env={**os.environ, **env},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=5).read()
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    raise RuntimeError(f"{' '.join(argv)} did not answer") from None
+                time.sleep(0.05)
+        wrk(path, 2)  # warm: every environment started, every cache filled
+        groups = {"server": [server.pid], "children": children(server.pid)}
+        before = {name: [cpu(pid) for pid in pids] for name, pids in groups.items()}
+        served = wrk(path, duration)
+        after = {name: [cpu(pid) for pid in pids] for name, pids in groups.items()}
+        result = {"req/s": served / duration}
+        for name in groups:
+            spent = sum(a[0] - b[0] + a[1] - b[1] for a, b in zip(after[name], before[name], strict=True))
+            result[name] = spent / max(served, 1) * 1e6
+        return result
+    finally:
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=4)
+    parser.add_argument("--duration", type=float, default=6.0)
+    parser.add_argument("--against", metavar="REV", help="also run dev from this git revision")
+    args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="lambdaworks-cpu-")) / "apps"
+    shutil.copytree(APPS, folder)
+    dev = [sys.executable, "-m", "lambdaworks.cli", "dev", ".", "--port", str(PORT), "--invoke-port", "0"]
+    dev += ["--no-reload"]
+    colour = {"FORCE_COLOR": "1"}
+    setups: list[tuple[str, list[str], str, dict[str, str]]] = []
+    worktree = None
+    if args.against:
+        worktree = Path(tempfile.mkdtemp(prefix="lambdaworks-against-")) / "tree"
+        subprocess.run(["git", "-C", str(ROOT), "worktree", "add", "-q", "-f", str(worktree), args.against], check=True)
+        old = {**colour, "PYTHONPATH": str(worktree / "src")}
+        setups += [(f"dev @ {args.against}, plain", dev, "/hello", old)]
+        setups += [(f"dev @ {args.against}, flask", dev, "/flask/hello", old)]
+    setups += [("dev, plain", dev, "/hello", colour), ("dev, flask", dev, "/flask/hello", colour)]
+    gunicorn = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "flask_app:app"]
+    setups += [("gunicorn 2 workers, flask", gunicorn, "/flask/hello", {})]
+    cells: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in setups}
+    try:
+        for _ in range(args.rounds):
+            for name, argv, path, env in setups:
+                cells[name].append(measure(argv, path, folder, args.duration, env))
+                print(f"{name}: {cells[name][-1]}", file=sys.stderr)
+    finally:
+        shutil.rmtree(folder.parent, ignore_errors=True)
+        if worktree is not None:
+            subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
+    print(f"\nc=8, {args.duration:g} s per cell, {args.rounds} rounds, medians; µs of CPU (user + system) a request\n")
+    print("| setup | req/s | gateway / server process | environments / workers | total |")
+    print("|---|---|---|---|---|")
+    for name, runs in cells.items():
+        rps, own, kids = (statistics.median(run[key] for run in runs) for key in ("req/s", "server", "children"))
+        print(f"| {name} | {rps:,.0f} | {own:.0f} | {kids:.0f} | {own + kids:.0f} |")
+
+
+if __name__ == "__main__":
+    main()
