@@ -112,7 +112,7 @@ class Server:
                 self.process.wait()
 
 
-def servers(folder: Path) -> list[tuple[Server, Server | None]]:
+def servers() -> list[tuple[Server, Server | None]]:
     """(lambdaworks, peer) pairs; a peer that is not installed is None."""
 
     def ours(name: str, path: str, edit: str) -> Server:
@@ -235,16 +235,21 @@ def main() -> None:
         )
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk (or your platform's package)")
-    folder = Path(tempfile.mkdtemp(prefix="lambdaworks-bench-"))
-    shutil.copytree(APPS, folder, dirs_exist_ok=True)
-    pairs = [pair for pair in servers(folder) if not args.only or pair[0].name.split()[-1] in args.only]
+    root = Path(tempfile.mkdtemp(prefix="lambdaworks-bench-"))
+    pairs = [pair for pair in servers() if not args.only or pair[0].name.split()[-1] in args.only]
+    folders: dict[str, Path] = {}  # a copy of the apps each: an edit reloads only the server it times
+    for pair in pairs:
+        for server in pair:
+            if server is not None:
+                folders[server.name] = root / server.name.replace(" ", "-")
+                shutil.copytree(APPS, folders[server.name])
     loads: dict[tuple[str, int], list[Load]] = {}
     reloads: dict[str, tuple[float | None, int]] = {}
     try:
         for ours, peer in pairs:  # one at a time, so start-up is measured on a quiet machine
             for server in (ours, peer):
                 if server is not None:
-                    server.start(folder)
+                    server.start(folders[server.name])
                     print(f"started {server.name} in {server.startup * 1000:.0f} ms", file=sys.stderr)
         contenders = [s for pair in pairs for s in pair if s is not None]
         for server in contenders:  # warm: every environment the c=8 runs will need
@@ -257,13 +262,13 @@ def main() -> None:
                     print(f"round {round_ + 1} c={concurrency} {server.name}: {load}", file=sys.stderr)
         for server in contenders:
             if server.edit is not None and server.name not in ("gunicorn", "uvicorn"):
-                reloads[server.name] = edit_to_new_code(server, folder)
+                reloads[server.name] = edit_to_new_code(server, folders[server.name])
     finally:
         for pair in pairs:
             for server in pair:
                 if server is not None:
                     server.stop()
-        shutil.rmtree(folder, ignore_errors=True)
+        shutil.rmtree(root, ignore_errors=True)
     report(pairs, loads, reloads, args)
 
 
