@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from lambdaworks.local.environment import Environment
 from lambdaworks.local.invocation import Invocation
+from lambdaworks.local.runtime_api import LANE_VARIABLE, RuntimeApi
 from lambdaworks.project import load_project
 from tests.local.conftest import PROJECT
 
@@ -26,3 +29,27 @@ def test_a_killed_environment_leaves_no_request_waiting_on_its_runtime_api() -> 
         return [repr(task.get_coro()) for task in asyncio.all_tasks() if task is not current]
 
     assert asyncio.run(run()) == []  # a parked `next` left pending is destroyed later, with a warning
+
+
+def test_an_invocation_handed_to_a_runtime_api_client_is_watched_before_it_asks(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The memory watcher stops for an environment it finds idle. Through the Runtime API the
+    invocation waits in a queue until the runtime's ``next`` takes it; a watcher firing in between
+    once found it idle, and that invocation ran unwatched (a child over MemorySize ran on to its
+    timeout). Handing it over is what makes it running."""
+    monkeypatch.setenv(LANE_VARIABLE, "0")
+    function = load_project(PROJECT).functions["Hungry"]
+
+    async def run() -> bool:
+        api = RuntimeApi(function)
+        await api.open()
+        try:
+            api._initialised()  # init is over and the previous invocation ended: nothing runs
+            assert not api.running
+            api.dispatch(Invocation(payload=b"{}"))  # no `next` has asked for it yet
+            return api.running
+        finally:
+            api.close()
+
+    assert asyncio.run(run())

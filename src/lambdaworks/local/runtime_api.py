@@ -110,7 +110,9 @@ class RuntimeApi:
 
     def dispatch(self, invocation: Invocation) -> None:
         """Hand ``invocation`` to the process: at once on the lane when the bootstrap waits there,
-        else to the ``next`` request that asks for it."""
+        else to the ``next`` request that asks for it. It counts as running from now: the memory
+        watcher stops for an environment it finds idle, and a runtime's ``next`` may come later."""
+        self.running = True
         waiting = self.lane
         if waiting is not None:
             self.lane = None
