@@ -31,12 +31,27 @@ import sys
 import tempfile
 import time
 from collections import deque
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 HEAD = struct.Struct("!I")
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
 APPS = Path(__file__).resolve().parent / "apps"
+
+
+def frames(sock: socket.socket) -> Iterator[bytes]:
+    """Each frame's body as it arrives, until the front goes."""
+    buffer = b""
+    while True:
+        while len(buffer) < HEAD.size or len(buffer) < HEAD.size + HEAD.unpack_from(buffer)[0]:
+            chunk = sock.recv(65536)
+            if not chunk:
+                return
+            buffer += chunk
+        (size,) = HEAD.unpack_from(buffer)
+        yield buffer[HEAD.size : HEAD.size + size]
+        buffer = buffer[HEAD.size + size :]
 
 
 def worker(address: str, kind: str) -> None:
@@ -49,15 +64,7 @@ def worker(address: str, kind: str) -> None:
         from flask_app import app
     sock = socket.socket(socket.AF_UNIX)
     sock.connect(address)
-    buffer = b""
-    while True:
-        while len(buffer) < HEAD.size or len(buffer) < HEAD.size + HEAD.unpack_from(buffer)[0]:
-            chunk = sock.recv(65536)
-            if not chunk:  # the front is gone
-                return
-            buffer += chunk
-        (size,) = HEAD.unpack_from(buffer)
-        buffer = buffer[HEAD.size + size :]
+    for _ in frames(sock):
         if app is None:
             body = b'{"message": "hello"}'
         else:
@@ -96,15 +103,8 @@ def aws_worker(address: str, kind: str) -> None:
     encoder = json.JSONEncoder()
     sock = socket.socket(socket.AF_UNIX)
     sock.connect(address)
-    buffer = b""
-    while True:
-        while len(buffer) < HEAD.size or len(buffer) < HEAD.size + HEAD.unpack_from(buffer)[0]:
-            chunk = sock.recv(65536)
-            if not chunk:  # the front is gone
-                return
-            buffer += chunk
-        (size,) = HEAD.unpack_from(buffer)
-        event, buffer = json.loads(buffer[HEAD.size : HEAD.size + size]), buffer[HEAD.size + size :]
+    for frame in frames(sock):
+        event = json.loads(frame)
         context = LambdaContext(function_name="Hello", aws_request_id=event["requestContext"]["requestId"])
         body = encoder.encode(handler(event, context)).encode()
         sock.sendall(HEAD.pack(len(body)) + body)

@@ -204,6 +204,20 @@ class PyCharmServer:
         self.listener.close()
 
 
+def request_in_background(url: str) -> tuple[threading.Thread, dict[str, Any]]:
+    """GET ``url`` on a thread; the dict gets the answer's status and body, and how long it took."""
+    answer: dict[str, Any] = {}
+
+    def call() -> None:
+        started = time.monotonic()
+        with urllib.request.urlopen(url, timeout=120) as response:
+            answer.update(status=response.status, body=json.loads(response.read()), took=time.monotonic() - started)
+
+    caller = threading.Thread(target=call)
+    caller.start()
+    return caller, answer
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the emulator's process checks are Linux's")
 def test_pycharm_stops_at_a_breakpoint_once_its_debug_server_starts() -> None:
     port = free_port()  # PyCharm's debug server is not started yet: the environment waits for it
@@ -213,15 +227,7 @@ def test_pycharm_stops_at_a_breakpoint_once_its_debug_server_starts() -> None:
         assert live.wait_for(
             f"debugger for Echo: its environment connects to PyCharm's Python Debug Server on 127.0.0.1:{port}"
         )
-        answer: dict[str, Any] = {}
-
-        def call() -> None:
-            started = time.monotonic()
-            with urllib.request.urlopen(f"{live.url}/v2/echo/debugged", timeout=120) as response:
-                answer.update(status=response.status, body=json.loads(response.read()), took=time.monotonic() - started)
-
-        caller = threading.Thread(target=call)
-        caller.start()
+        caller, answer = request_in_background(f"{live.url}/v2/echo/debugged")
         assert live.wait_for(f"waiting for PyCharm's Python Debug Server on 127.0.0.1:{port}")
         server = PyCharmServer(port)
         found = server.stop_at_breakpoint_and_continue()
@@ -244,15 +250,7 @@ def test_a_breakpoint_in_a_handler_holds_a_gateway_request_past_the_timeout() ->
         assert live.wait_for(f"debugger for Echo: attach to 127.0.0.1:{port}")
         launch = json.loads(live.wait_for("launch.json:").split("launch.json: ", 1)[1])
         assert launch["connect"] == {"host": "127.0.0.1", "port": port}
-        answer: dict[str, Any] = {}
-
-        def call() -> None:
-            started = time.monotonic()
-            with urllib.request.urlopen(f"{live.url}/v2/echo/debugged", timeout=120) as response:
-                answer.update(status=response.status, body=json.loads(response.read()), took=time.monotonic() - started)
-
-        caller = threading.Thread(target=call)
-        caller.start()
+        caller, answer = request_in_background(f"{live.url}/v2/echo/debugged")
         found = Dap(port).stop_at_breakpoint_and_continue()
         assert "event" in found
         assert "'rawPath': '/v2/echo/debugged'" in found["event"]["value"]
@@ -342,51 +340,41 @@ def test_pycharm_plan_names_the_server_and_its_path_mappings_and_the_reattach() 
     assert plan.reattach("Echo") != DebugPlan.of(["Echo"], project, 7000).reattach("Echo")
 
 
-WITHOUT_PYDEVD = """\
+WITHOUT = """\
 import sys
-sys.modules["pydevd_pycharm"] = None
+sys.modules[sys.argv.pop(1)] = None  # as if it were not installed
 sys.argv[0] = "lambdaworks"
 from lambdaworks.cli.entry import run
 run()
 """
 
 
-def test_pycharm_without_its_package_is_one_line_naming_it() -> None:
+@pytest.mark.parametrize(
+    ("module", "flags", "message"),
+    [
+        (
+            "debugpy",
+            [],
+            "--debug needs the debug extra (debugpy not installed): pip install 'lambdaworks[debug]'",
+        ),
+        (
+            "pydevd_pycharm",
+            ["--debugger", "pycharm"],
+            "--debugger pycharm needs PyCharm's debugger package, of your PyCharm's version: "
+            "pip install 'pydevd-pycharm~=<PyCharm version>' (PyCharm's Python Debug Server configuration shows it)",
+        ),
+    ],
+)
+def test_a_debugger_not_installed_is_one_line_naming_its_package(module: str, flags: list[str], message: str) -> None:
     result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_PYDEVD, "dev", str(PROJECT), "--debug", "Echo", "--debugger", "pycharm"],
+        [sys.executable, "-c", WITHOUT, module, "dev", str(PROJECT), "--debug", "Echo", *flags],
         capture_output=True,
         text=True,
         cwd=ROOT,
         timeout=60,
     )
     assert result.returncode == 2
-    assert result.stderr.strip() == (
-        "Error: --debugger pycharm needs PyCharm's debugger package, of your PyCharm's version: "
-        "pip install 'pydevd-pycharm~=<PyCharm version>' (PyCharm's Python Debug Server configuration shows it)"
-    )
-
-
-WITHOUT_DEBUG_EXTRA = """\
-import sys
-sys.modules["debugpy"] = None
-sys.argv[0] = "lambdaworks"
-from lambdaworks.cli.entry import run
-run()
-"""
-
-
-def test_debug_without_the_extra_is_one_line_naming_it() -> None:
-    result = subprocess.run(
-        [sys.executable, "-c", WITHOUT_DEBUG_EXTRA, "dev", str(PROJECT), "--debug", "Echo"],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        timeout=60,
-    )
-    assert result.returncode == 2
-    assert result.stderr.strip() == (
-        "Error: --debug needs the debug extra (debugpy not installed): pip install 'lambdaworks[debug]'"
-    )
+    assert result.stderr.strip() == f"Error: {message}"
 
 
 def test_debug_of_a_function_the_project_lacks_names_the_ones_it_has() -> None:
