@@ -78,7 +78,7 @@ def parse_jwks(values: tuple[str, ...]) -> dict[str, str]:
     multiple=True,
     metavar="FUNCTION",
     help="Run FUNCTION under a debugger for an IDE (repeatable; 'all' for every function): "
-    "one environment, no timeouts. Needs the debug extra.",
+    "one environment, no timeouts. Needs the debug extra (--debugger pycharm: pydevd-pycharm).",
 )
 @click.option("--debug-port", type=int, default=5678, show_default=True, help="The first debugged function's port.")
 @click.option("--wait-for-client", is_flag=True, help="With --debug: the first invocation waits for the debugger.")
@@ -300,7 +300,9 @@ def packaged_project(project: Project, out: str, state_dir: Path | None) -> tupl
 @click.option(
     "-e", "--event", "event_file", type=click.File("rb"), help="Event JSON file ('-' for stdin). Default: {}."
 )
-@click.option("--debug", "debug", is_flag=True, help="Run it under debugpy for an IDE to attach (debug extra).")
+@click.option(
+    "--debug", "debug", is_flag=True, help="Run it under a debugger for an IDE (debug extra; see --debugger)."
+)
 @click.option("--debug-port", type=int, default=5678, show_default=True, help="The debugger's port.")
 @click.option("--wait-for-client", is_flag=True, help="With --debug: wait for the debugger before the handler loads.")
 @DEBUGGER_OPTION
