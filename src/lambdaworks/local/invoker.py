@@ -132,7 +132,7 @@ class Invoker:
             function = self.project.functions.get(name)
             if function is None or function.unsupported or is_debugged(function):
                 continue
-            env = await self.pool(name).prewarm()
+            env = await self.pool(name).prewarm(first=True)
             if env is not None:
                 await env.initialised()
 

@@ -41,6 +41,7 @@ class FunctionPool:
         self.busy: set[Environment] = set()
         self.freed = asyncio.Condition()
         self.waiting = 0  # callers queued for an environment (the gateway's bounded wait)
+        self.prewarming: asyncio.Future[None] | None = None  # set while a prewarmed process starts
         self.generation = 0
 
     @property
@@ -67,6 +68,9 @@ class FunctionPool:
                     self.busy.add(env)
                     return env
                 await env.kill()
+            if self.prewarming is not None:  # an environment started for the first invocation: take it
+                await asyncio.shield(self.prewarming)
+                continue
             if self.size < self.function.concurrency:
                 env = Environment(self.function, self.on_output, self.host)
                 self.busy.add(env)
@@ -135,18 +139,25 @@ class FunctionPool:
             await self.prewarm()
         await asyncio.gather(*(env.kill("retired") for env in idle))
 
-    async def prewarm(self) -> Environment | None:
+    async def prewarm(self, first: bool = False) -> Environment | None:
         """Start an environment before an invocation asks for one (its init runs now): idle at once,
-        so the first invocation takes it and waits only for what is left of its init."""
-        if self.size >= self.function.concurrency:
+        so the first invocation takes it and waits only for what is left of its init (one that comes
+        while its process starts waits for that too, rather than starting another). ``first``: only
+        if the function has no environment yet (at the emulator's start, an invocation may have come
+        first)."""
+        if self.size >= self.function.concurrency or (first and self.size):
             return None
         generation = self.generation
         env = Environment(self.function, self.on_output, self.host)
         self.busy.add(env)  # counted while its process starts
+        started = self.prewarming = asyncio.get_running_loop().create_future()
         try:
             await env.start()
         finally:
             self.busy.discard(env)
+            started.set_result(None)  # its waiters run after it is idle (below): callbacks come later
+            if self.prewarming is started:
+                self.prewarming = None
         if generation != self.generation:  # retired while it started
             await env.kill("retired")
             return None
