@@ -35,6 +35,12 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
+from lambdaworks.runtime.context import new_request_id
+from lambdaworks.wire import results
+from lambdaworks.wire.http_api import apigw_v2_event
+
 HEAD = struct.Struct("!I")
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n"
 APPS = Path(__file__).resolve().parent / "apps"
@@ -206,12 +212,6 @@ class AwsFront(Front):
         self.headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_message_complete(self) -> None:
-        import orjson
-
-        from lambdaworks.runtime.context import new_request_id
-        from lambdaworks.wire import results
-        from lambdaworks.wire.http_api import apigw_v2_event
-
         headers, self.headers = self.headers, []
         path = self.url.decode("latin-1")
         request_id = new_request_id()
