@@ -245,13 +245,14 @@ def debug_plan(
     if not names:
         return None
     from lambdaworks.extras import installed, require
+    from lambdaworks.local.debuggee import PYCHARM, PYCHARM_INSTALL
     from lambdaworks.local.debugging import DebugError, DebugPlan
 
-    if debugger == "pycharm":
+    if debugger == PYCHARM:
         if not installed("pydevd_pycharm"):
             raise UsageProblem(
-                "--debugger pycharm needs PyCharm's debugger package, of your PyCharm's version: "
-                "pip install 'pydevd-pycharm~=<PyCharm version>' (PyCharm's Python Debug Server configuration shows it)"
+                f"--debugger pycharm needs PyCharm's debugger package, of your PyCharm's version: {PYCHARM_INSTALL} "
+                "(PyCharm's Python Debug Server configuration shows it)"
             )
     else:
         require("debug", "--debug")

@@ -31,6 +31,8 @@ WAIT_VARIABLE = "LAMBDAWORKS_DEBUG_WAIT"
 #: Which debugger: ``debugpy`` (the default) or ``pycharm``.
 DEBUGGER_VARIABLE = "LAMBDAWORKS_DEBUGGER"
 PYCHARM = "pycharm"
+#: How to get PyCharm's debugger package: the version must match the IDE's, so no extra pins it.
+PYCHARM_INSTALL = "pip install 'pydevd-pycharm~=<PyCharm version>'"
 RETRY_EVERY = 0.5  # how often a PyCharm environment tries its debug server again
 
 
@@ -68,10 +70,7 @@ def connect_to_pycharm(port: int) -> bool:
     try:
         import pydevd_pycharm
     except ImportError:
-        sys.stderr.write(
-            "lambdaworks: --debugger pycharm needs pydevd-pycharm here: "
-            "pip install 'pydevd-pycharm~=<your PyCharm version>'\n"
-        )
+        sys.stderr.write(f"lambdaworks: --debugger pycharm needs pydevd-pycharm here: {PYCHARM_INSTALL}\n")
         return False
     said = False
     while True:
