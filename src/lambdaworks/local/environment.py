@@ -29,7 +29,7 @@ from lambdaworks.local.invocation import (
     error_body,
 )
 from lambdaworks.local.output import Lines, Pipe
-from lambdaworks.local.processes import peak_mb, tree_resident_mb
+from lambdaworks.local.processes import TreeMemory, peak_mb
 from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function
@@ -72,6 +72,7 @@ class Environment:
         self.lane_lines = Lines(self._line)  # what our bootstrap's sys.stdout/sys.stderr write, on the lane
         self.api.on_output = self.lane_lines.feed
         self._memory_timer: asyncio.TimerHandle | None = None
+        self.memory: TreeMemory | None = None  # its processes' memory (Linux's /proc)
 
     @property
     def alive(self) -> bool:
@@ -112,6 +113,9 @@ class Environment:
             raise
         finally:
             os.close(write)
+        if sys.platform.startswith("linux"):
+            with contextlib.suppress(OSError):  # gone already: its exit is watched below
+                self.memory = TreeMemory(self.process.pid)
         loop = asyncio.get_running_loop()
         self.pipe = Pipe(read, Lines(self._line))
         self.pipe.start(loop)
@@ -181,7 +185,7 @@ class Environment:
             request_id=invocation.request_id,
             payload=body,
             error_type=(error_type or "Unhandled") if kind == "error" else None,
-            logs="".join(invocation.logs),
+            logs="".join(invocation.logs) if invocation.tail else "",  # only LogType=Tail returns them
             duration_ms=duration,
             init_duration_ms=cold_init,
             max_memory_mb=self.max_memory_mb(),
@@ -213,7 +217,8 @@ class Environment:
         text = line.decode("utf-8", "replace")
         current = self.api.current
         if current is not None:
-            current.logs.append(text + "\n")
+            if current.tail:  # kept for the Invoke API's LogType=Tail
+                current.logs.append(text + "\n")
             self.on_output(self.function.name, text, current.request_id)
         else:
             self.on_output(self.function.name, text, None)
@@ -267,12 +272,12 @@ class Environment:
         every MEMORY_EVERY seconds while it initialises or runs an invocation (frozen between
         invocations, as on Lambda: nothing to watch, and no timer runs)."""
         self._memory_timer = None
-        process = self.process
-        if process is None or process.returncode is not None or not sys.platform.startswith("linux"):
+        process, memory = self.process, self.memory
+        if process is None or process.returncode is not None or memory is None:
             return
         if not self.api.running:
             return  # the next invocation sets the timer again
-        current = tree_resident_mb(process.pid)
+        current = memory.resident_mb()
         self.peak_mb = max(self.peak_mb, current)
         if current > self.function.memory_size:
             self.killed_for = "memory"
@@ -303,6 +308,9 @@ class Environment:
         if self.pipe is not None:
             self.pipe.drain()
             self.pipe.close()
+        if self.memory is not None:
+            self.memory.close()
+            self.memory = None
         self.api.close()
         if self.tmp is not None:  # the environment's /tmp goes with it, as on Lambda
             shutil.rmtree(self.tmp, ignore_errors=True)

@@ -74,6 +74,40 @@ def tree_resident_mb(pid: int) -> int:
     return resident_mb(pid) + sum(resident_mb(child) for child in descendants(pid))
 
 
+class TreeMemory:
+    """:func:`tree_resident_mb` of one process, read often (a running environment's, every few ms):
+    its ``/proc/PID/stat`` (resident pages and thread count) and its main thread's ``children`` stay
+    open and are re-read in place, a system call each, where opening and reading them anew costs
+    six. Only a process with several threads (any of which may have started a child) has its
+    ``task`` folder listed. Opening raises OSError (a process gone, no ``/proc``)."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.stat = os.open(f"/proc/{pid}/stat", os.O_RDONLY)
+        try:
+            self.children = os.open(f"/proc/{pid}/task/{pid}/children", os.O_RDONLY)
+        except OSError:
+            os.close(self.stat)
+            raise
+
+    def resident_mb(self) -> int:
+        """MB resident in the process and its descendants now (0 once it is gone)."""
+        try:
+            fields = os.pread(self.stat, 4096, 0).rsplit(b")", 1)[1].split()  # (state, ppid, ...)
+            pages, threads = int(fields[21]), int(fields[17])  # fields 24 (rss) and 20 (num_threads)
+            kids = os.pread(self.children, 65536, 0).split() if threads == 1 else children(self.pid)
+        except (OSError, IndexError, ValueError):
+            return 0
+        total = int(pages * PAGE_MB)
+        for kid in kids:
+            total += tree_resident_mb(int(kid))
+        return total
+
+    def close(self) -> None:
+        os.close(self.stat)
+        os.close(self.children)
+
+
 def peak_mb(pid: int) -> int:
     """The most memory the process has held, in MB (VmHWM; Lambda's "Max Memory Used")."""
     try:
