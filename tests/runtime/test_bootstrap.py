@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
+
+import pytest
+
+from lambdaworks.runtime.bootstrap import RuntimeFault, unmarshal
 
 SCRIPT = """
 import os
@@ -26,3 +31,30 @@ def test_each_invocation_trace_id_is_seen_by_python_and_costs_no_memory() -> Non
     assert via_environ == via_getenv == "Root=1-0001869f-0123456789abcdef01234567;Sampled=0"
     # os.environ[...] = ... goes through C's setenv, which keeps every value: ~11 MB for these 100,000
     assert grown_kb < 2048
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b'{"a": [1, "\xc3\xa9"]}',
+        b'["x"]',
+        '{"a": "\u00e9"}'.encode("utf-16-le"),  # a "{" then a NUL: sniffed, as json.loads(bytes) does
+        '{"a": "\u00e9"}'.encode("utf-16-be"),
+        '{"a": "\u00e9"}'.encode("utf-32"),
+        b'\xef\xbb\xbf{"bom": true}',
+        b'{"lone": "\xed\xa0\x80"}',  # a UTF-8-encoded surrogate: the runtime's json.loads takes it
+        b'"text"',
+        b"42",
+    ],
+)
+def test_events_are_unmarshalled_as_json_loads_reads_bytes(payload: bytes) -> None:
+    """Lambda's Python runtime hands ``json.loads`` the event's bytes: UTF-8, -16 and -32 are all
+    taken; decoding UTF-8 first (no sniffing) must not change what any of them becomes."""
+    assert unmarshal(payload, "application/json") == json.loads(payload)
+
+
+@pytest.mark.parametrize("payload", [b'{"a": "\xff"}', b"{", b"[1,"])
+def test_an_event_that_is_not_json_is_an_unmarshal_error(payload: bytes) -> None:
+    with pytest.raises(RuntimeFault) as raised:
+        unmarshal(payload, "application/json")
+    assert raised.value.error_type == "Runtime.UnmarshalError"

@@ -120,7 +120,9 @@ def unmarshal(body: bytes, content_type: str) -> Any:
     if content_type != "application/json":
         return body
     try:
-        return json.loads(body)
+        if body[:1] in (b"{", b"[") and body[1:2] != b"\x00":  # UTF-8 (so every event Lambda sends):
+            return json.loads(body.decode("utf-8", "surrogatepass"))  # json.loads(bytes) sniffs first
+        return json.loads(body)  # UTF-16 and UTF-32 too, as the Python runtime takes them
     except Exception as exc:
         raise RuntimeFault("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}") from None
 

@@ -112,19 +112,20 @@ class LaneClient:
 
     def receive(self) -> tuple[int, bytes, bytes]:
         """The next frame from the emulator: (kind, header, body)."""
-        kind, header_size, body_size = HEAD.unpack(self._exactly(HEAD.size))
-        header = self._exactly(header_size)
-        return kind, header, self._exactly(body_size)
-
-    def _exactly(self, size: int) -> bytes:
-        while len(self.buffer) < size:
+        buffer = self.buffer
+        while True:
+            if len(buffer) >= HEAD.size:
+                kind, header_size, body_size = HEAD.unpack_from(buffer)
+                body_at = HEAD.size + header_size
+                end = body_at + body_size
+                if len(buffer) >= end:
+                    header, body = bytes(buffer[HEAD.size : body_at]), bytes(buffer[body_at:end])
+                    del buffer[:end]
+                    return kind, header, body
             got = self.sock.recv_into(self.chunk)  # into one reused buffer: no fresh mapping per call
             if not got:
                 raise ConnectionError("the emulator closed the lane")
-            self.buffer += self.view[:got]
-        data = bytes(self.buffer[:size])
-        del self.buffer[:size]
-        return data
+            buffer += self.view[:got]
 
 
 class LaneOutput(io.RawIOBase):
