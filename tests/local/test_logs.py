@@ -85,7 +85,8 @@ def test_inside_a_loop_lines_gather_for_a_moment_and_leave_together_in_order(
         logs.line("Api", "START RequestId: 1 Version: $LATEST")
         logs.line("Api", "hello from the function")
         await asyncio.sleep(0)  # the next turn: still gathering
-        logs.lines("Api", [("END RequestId: 1", {}), ("REPORT RequestId: 1", {"request_id": "1"})])
+        logs.line("Api", "END RequestId: 1")
+        logs.line("Api", "REPORT RequestId: 1", request_id="1")
         seen = console.getvalue()  # the answer would be sent here: nothing written yet
         await asyncio.sleep(FLUSH_EVERY * 3)
         return seen

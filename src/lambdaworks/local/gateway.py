@@ -32,6 +32,9 @@ REST_TIMEOUT = 29.0
 HTTP_TIMEOUT = 30.0
 INTERNAL = results.REST_FAILURE[1]
 MISSING_TOKEN = b'{"message":"Missing Authentication Token"}'
+FORWARDED = frozenset(("x-forwarded-for", "x-forwarded-port", "x-forwarded-proto"))  # added unless sent
+MATCHES_KEPT = 4096  # routed (method, path) pairs remembered; forgotten all at once when full
+_UNKNOWN = object()
 
 
 def routed_path(api: Api, path: str) -> str | None:
@@ -66,6 +69,7 @@ class Gateway:
             for name, api in project.apis.items()
         }
         self.cors_apis = [api for api in project.apis.values() if api.cors is not None]
+        self.matches: dict[tuple[str, str], tuple[Api, Match] | None] = {}
         self.authorization.clear()
 
     async def __call__(self, request: Request) -> Response:
@@ -131,39 +135,54 @@ class Gateway:
         return self.response(outcome.payload, api, request, match.route.payload_version)
 
     def match(self, request: Request) -> tuple[Api, Match] | None:
-        """The most specific route of any API (the first API declared wins a tie)."""
+        """The most specific route of any API (the first API declared wins a tie); remembered per
+        method and path (up to MATCHES_KEPT), as a client asks for the same few again and again."""
+        key = (request.method, request.path)
+        found = self.matches.get(key, _UNKNOWN)
+        if found is _UNKNOWN:
+            if len(self.matches) >= MATCHES_KEPT:
+                self.matches.clear()
+            found = self.matches[key] = self._match(*key)
+        return found  # type: ignore[return-value]
+
+    def _match(self, method: str, raw_path: str) -> tuple[Api, Match] | None:
         best: tuple[Api, Match] | None = None
         for name, router in self.routers.items():
             api = self.project.apis[name]
-            path = routed_path(api, request.path)
-            found = router.match(request.method, path) if path is not None else None
+            path = routed_path(api, raw_path)
+            found = router.match(method, path) if path is not None else None
             if found is not None and (best is None or found.rank < best[1].rank):
                 best = api, found
         return best
 
     def event(self, request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
-        content_type = request.header("content-type")
-        host = request.header("host") or f"127.0.0.1:{request.local_port}"
-        route = match.route
-        given = {k.lower() for k, _ in request.headers}
-        forwarded = [
-            (name, value)
-            for name, value in (
-                ("X-Forwarded-For", request.client[0]),
-                ("X-Forwarded-Port", str(request.local_port)),
-                ("X-Forwarded-Proto", "http"),
-            )
-            if name.lower() not in given
+        content_type = host = None
+        sent: set[str] = set()  # the X-Forwarded-* headers the client sent itself
+        for name, value in request.headers:  # one pass for what the event is built from
+            lowered = name.lower()
+            if lowered == "content-type":
+                content_type = value if content_type is None else content_type
+            elif lowered == "host":
+                host = value if host is None else host
+            elif lowered in FORWARDED:
+                sent.add(lowered)
+        added = [
+            ("X-Forwarded-For", request.client[0]),
+            ("X-Forwarded-Port", str(request.local_port)),
+            ("X-Forwarded-Proto", "http"),
         ]
+        if sent:
+            added = [pair for pair in added if pair[0].lower() not in sent]
+        route = match.route
         common: dict[str, Any] = {
             "method": request.method,
             "path": routed_path(api, request.path) or request.path,
             "stage": api.stage,
             "path_parameters": match.params or None,
             "query": request.query,
-            "headers": [*request.headers, *forwarded],
+            "headers": request.headers + added,
             "body": request.body or None,
-            "domain": host,
+            "domain": host or f"127.0.0.1:{request.local_port}",
             "source_ip": request.client[0],
             "stage_variables": api.stage_variables or None,
             "request_id": request_id,

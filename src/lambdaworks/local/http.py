@@ -33,19 +33,12 @@ class Request:
     """An HTTP request as received."""
 
     method: str
-    target: str
+    path: str  #: the request target before its ``?``
+    query: str  #: the request target after its ``?`` ("" without one)
     headers: list[tuple[str, str]]
     body: bytes
     client: tuple[str, int]
     local_port: int
-
-    @property
-    def path(self) -> str:
-        return self.target.split("?", 1)[0]
-
-    @property
-    def query(self) -> str:
-        return self.target.split("?", 1)[1] if "?" in self.target else ""
 
     def header(self, name: str, default: str | None = None) -> str | None:
         return find_header(self.headers, name, default)
@@ -69,17 +62,20 @@ def json_response(status: int, body: bytes, headers: list[tuple[str, str]] | Non
     return Response(status, [("Content-Type", "application/json"), *(headers or [])], body)
 
 
+_STATUS_LINES = {status: f"HTTP/1.1 {status} {phrase}" for status, phrase in _REASONS.items()}
+_OWN_HEADERS = frozenset(("content-length", "transfer-encoding", "connection"))  # ours to write
+
+
 def encode_response(response: Response, keep_alive: bool = True, head: bool = False) -> bytes:
     """The response as bytes: status line, headers (those that could split the response are
     dropped), our own Content-Length, the body (not for ``head``: the answer to a HEAD request)."""
-    lines = [f"HTTP/1.1 {response.status} {_REASONS.get(response.status, '')}"]
+    status = response.status
+    lines = [_STATUS_LINES.get(status) or f"HTTP/1.1 {status} "]
     for name, value in response.headers:
-        lowered = name.lower()
-        if lowered in ("content-length", "transfer-encoding", "connection"):
+        line = f"{name}: {value}"
+        if "\r" in line or "\n" in line or ":" in name or name.lower() in _OWN_HEADERS:
             continue
-        if "\r" in name or "\n" in name or "\r" in value or "\n" in value or ":" in name:
-            continue
-        lines.append(f"{name}: {value}")
+        lines.append(line)
     lines.append(f"Content-Length: {len(response.body)}")
     if not keep_alive:
         lines.append("Connection: close")
@@ -217,17 +213,12 @@ class _Connection(asyncio.Protocol):
         keep_alive = bool(self.parser.should_keep_alive())
         item: Request | Response
         if self.too_large:
-            item, keep_alive = json_response(413, b'{"message": "Request Entity Too Large"}'), False
+            item, keep_alive, head = json_response(413, b'{"message": "Request Entity Too Large"}'), False, False
         else:
-            item = Request(
-                method=self.parser.get_method().decode(),
-                target=self.url.decode("latin-1"),
-                headers=self.headers,
-                body=b"".join(self.body),
-                client=self.client,
-                local_port=self.local_port,
-            )
-        head = isinstance(item, Request) and item.method == "HEAD"
+            method = self.parser.get_method().decode()
+            path, _, query = self.url.decode("latin-1").partition("?")
+            item = Request(method, path, query, self.headers, b"".join(self.body), self.client, self.local_port)
+            head = method == "HEAD"
         if self.worker is not None:  # answers go out in order: queue behind the one in progress
             self.pending.append((item, keep_alive, head))
             return

@@ -70,32 +70,25 @@ class Invoker:
         function = self.project.functions[name]
         if function.unsupported:
             return self.refuse(name, invocation.request_id, function.unsupported)
-        self.logs.line(
-            name, f"START RequestId: {invocation.request_id} Version: $LATEST", request_id=invocation.request_id
-        )
+        request_id = invocation.request_id
+        start = f"START RequestId: {request_id} Version: $LATEST"
+        self.logs.line(name, start, request_id=request_id)
         outcome = await self.pool(name).invoke(invocation, wait)
         if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
             self.logs.line(name, json.loads(outcome.payload)["errorMessage"])
-        billed = math.ceil(outcome.duration_ms)
+        duration = outcome.duration_ms
         report = (
-            f"REPORT RequestId: {outcome.request_id}\tDuration: {outcome.duration_ms:.2f} ms\t"
-            f"Billed Duration: {billed} ms\tMemory Size: {function.memory_size} MB\t"
-            f"Max Memory Used: {outcome.max_memory_mb} MB"
+            f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
+            f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {function.memory_size} MB\t"
+            f"Max Memory Used: {outcome.max_memory_mb} MB\t"  # AWS's REPORT line ends with a tab
         )
         if outcome.init_duration_ms is not None:
-            report += f"\tInit Duration: {outcome.init_duration_ms:.2f} ms"
-        report += "\t"  # AWS's REPORT line ends with a tab after its last field
-        self.logs.lines(
-            name,
-            [
-                (f"END RequestId: {outcome.request_id}", {"request_id": outcome.request_id}),
-                (report, {"request_id": outcome.request_id, "duration_ms": round(outcome.duration_ms, 3)}),
-            ],
-        )
-        outcome.logs = (
-            f"START RequestId: {invocation.request_id} Version: $LATEST\n{outcome.logs}"
-            f"END RequestId: {outcome.request_id}\n{report}\n"
-        )
+            report += f"Init Duration: {outcome.init_duration_ms:.2f} ms\t"
+        end = f"END RequestId: {request_id}"
+        self.logs.line(name, end, request_id=request_id)
+        self.logs.line(name, report, request_id=request_id, duration_ms=round(duration, 3))
+        if tail:  # the Invoke API's LogType=Tail: the invocation's whole log, Lambda's lines too
+            outcome.logs = f"{start}\n{outcome.logs}{end}\n{report}\n"
         return outcome
 
     def invoke_within(self, name: str, payload: bytes, limit: float, *, wait: float = 0.0) -> Awaitable[Outcome]:

@@ -56,14 +56,13 @@ class Logs:
 
     def line(self, function: str, text: str, **fields: object) -> None:
         """One line of ``function``'s log; ``fields`` go to the JSON log file only."""
-        self.lines(function, [(text, fields)])
+        waiting = self.waiting
+        waiting.append((function, text, fields))
+        if len(waiting) == 1:
+            self._due()
 
-    def lines(self, function: str, entries: list[tuple[str, dict[str, object]]]) -> None:
-        """Several lines of ``function``'s log, written together (within FLUSH_EVERY, if a loop runs)."""
-        first = not self.waiting
-        self.waiting.extend((function, text, fields) for text, fields in entries)
-        if not first:
-            return  # a flush is already due
+    def _due(self) -> None:
+        """Lines wait now: write them in FLUSH_EVERY seconds, or at once when no loop runs."""
         loop = self.loop
         if loop is None or not loop.is_running():  # asked once per loop: get_running_loop() calls getpid()
             try:
@@ -79,9 +78,9 @@ class Logs:
         if not waiting:
             return
         if self.console is None:
-            self.stream.write("".join(f"[{function}] {text}\n" for function, text, _ in waiting))
+            self.stream.write("".join([f"[{function}] {text}\n" for function, text, _ in waiting]))
         else:
-            self.stream.write("".join(self._styled(function, text) for function, text, _ in waiting))
+            self.stream.write("".join([self._styled(function, text) for function, text, _ in waiting]))
         self.stream.flush()
         if self.log_file is not None:
             self.log_file.write(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -21,7 +22,6 @@ from lambdaworks.wire.common import (
     cookie_list,
     encode_query,
     front_door,
-    header_pairs,
     query_pairs,
     request_times,
     split_path,
@@ -47,6 +47,13 @@ def http_v1_event(method: str = "GET", path: str = "/", *, stage: str = "$defaul
     rc["path"] = event["path"]
     rc["routeKey"] = f"ANY {event['resource']}"
     return event
+
+
+@lru_cache(maxsize=256)
+def _front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+    """:func:`front_door`'s host and headers, the names in lower case (the same few for every request)."""
+    host, front = front_door(domain, base_path, source_ip)
+    return host, tuple((key.lower(), value) for key, value in front)
 
 
 def apigw_v2_event(
@@ -80,19 +87,19 @@ def apigw_v2_event(
         route_key = "ANY /{proxy+}" if base_path and path != "/" else "$default"
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
-    host, front = front_door(domain, base_path, source_ip)
-    given = [(k.lower(), v) for k, v in header_pairs(headers)]  # HTTP APIs send names in lower case
-    given_names = {k for k, _ in given}
-    merged: dict[str, str] = {}
-    for key, value in front:  # API Gateway's own headers, unless the client sent its own
-        if key.lower() not in given_names:
-            merged[key.lower()] = value
+    host, front = _front_door(domain, base_path, source_ip)
+    given: dict[str, str] = {}
     cookie_values = cookie_list(cookies)
-    for key, value in given:  # repeats are comma-joined; cookies go to their own list
-        if key == "cookie":
+    for sent_name, sent_value in headers.items() if isinstance(headers, Mapping) else headers or ():
+        key, value = str(sent_name).lower(), str(sent_value)  # HTTP APIs send names in lower case
+        if key == "cookie":  # cookies go to their own list
             cookie_values.extend(c.strip() for c in value.split(";") if c.strip())
+        elif key in given:  # repeats are comma-joined
+            given[key] = f"{given[key]},{value}"
         else:
-            merged[key] = f"{merged[key]},{value}" if key in merged else value
+            given[key] = value
+    merged = {key: value for key, value in front if key not in given}  # API Gateway's own, unless sent
+    merged.update(given)
     qpairs = query_pairs(query)
     query_map: dict[str, str] = {}
     for key, value in qpairs:

@@ -148,6 +148,9 @@ def headers_of(result: dict[str, Any]) -> list[tuple[str, str]]:
     multi = result.get("multiValueHeaders") or {}
     if not isinstance(single, dict) or not isinstance(multi, dict):
         raise MalformedResult("headers and multiValueHeaders must be objects")
+    # (a str is its own header text: the common case, without a call)
+    if not multi:
+        return [(key, value if type(value) is str else header_text(value)) for key, value in single.items()]
     headers: list[tuple[str, str]] = []
     for key, values in multi.items():
         if not isinstance(values, list):
