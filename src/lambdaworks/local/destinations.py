@@ -12,7 +12,6 @@ source ``lambda``, detail-type ``Lambda Function Invocation Result - Success|Fai
 from __future__ import annotations
 
 import asyncio
-import http.client
 import json
 import time
 from collections.abc import Callable, Mapping
@@ -90,6 +89,8 @@ class ServiceSender:
         }
         if target:
             headers["X-Amz-Target"] = target
+        import http.client  # here, not at the top: dev's start-up would pay ~15 ms for a destination it may never use
+
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.request("POST", "/", body, headers)
