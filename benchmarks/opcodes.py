@@ -7,14 +7,16 @@ Run by hand (needs the ``bench`` extra; Linux)::
 Timings on a noisy machine move by a third between runs; the number of bytecode instructions a
 request makes Python execute moves by a few per cent at most (what runs by the clock, the memory
 watcher and the log's flush, is shared out over however many requests came meanwhile), so it shows
-what a change to the hot path saves, and where the work is, without the noise. Every process that serves is traced from its start
-(``sys.settrace`` with opcode events): ``lambdaworks dev`` (the gateway, its environments apart, the
-handlers wrapped so that each environment traces itself from init) and gunicorn with one worker
-running the same Flask app, the yardstick of what serving the app directly takes. Each gets
-``--requests`` sequential requests on one connection after 200 to warm up (gunicorn's sync worker
-closes each connection, so there each request has its own). Tracing makes everything ~20x slower;
-the counts are what matter. What the counts leave out: C code (JSON, llhttp, uvloop, the kernel).
-``--against REV`` also counts ``dev`` from git revision REV (a temporary worktree).
+what a change to the hot path saves, and where the work is, without the noise.
+
+Every process that serves is traced from its start (``sys.settrace`` with opcode events):
+``lambdaworks dev`` (the gateway, its environments apart, the handlers wrapped so that each
+environment traces itself from init) and gunicorn with one worker running the same Flask app, the
+yardstick of what serving the app directly takes. Each gets ``--requests`` sequential requests on
+one connection after 200 to warm up (gunicorn's sync worker closes each connection, so there each
+request has its own). Tracing makes everything ~20x slower; the counts are what matter. What the
+counts leave out: C code (JSON, llhttp, uvloop, the kernel). ``--against REV`` also counts ``dev``
+from git revision REV (a temporary worktree).
 """
 
 from __future__ import annotations

@@ -206,7 +206,7 @@ class Gateway:
             answer = results.to_response(
                 front,
                 result,
-                accept=request.header("accept"),
+                accept=request.header("accept") if front == results.REST else None,  # REST's binary decoding only
                 binary_media_types=api.binary_media_types,
                 payload=payload,
             )

@@ -121,6 +121,7 @@ class _Connection(asyncio.Protocol):
         self.body: list[bytes] = []
         self.body_size = 0
         self.too_large = False
+        self.expect: bytes | None = None  # the first Expect header's value
 
     # -- asyncio.Protocol -----------------------------------------------------------------------
 
@@ -194,11 +195,12 @@ class _Connection(asyncio.Protocol):
         if self.head_size > MAX_HEAD:
             self.refusal = (431, b'{"message": "Request Header Fields Too Large"}')
             raise httptools.HttpParserError("headers too large")
+        if len(name) == 6 and self.expect is None and name.lower() == b"expect":
+            self.expect = value
         self.headers.append((name.decode("latin-1"), value.decode("latin-1")))
 
     def on_headers_complete(self) -> None:
-        expect = find_header(self.headers, "expect")
-        if expect is not None and expect.lower() == "100-continue" and self.transport is not None:
+        if self.expect is not None and self.expect.lower() == b"100-continue" and self.transport is not None:
             self.transport.write(b"HTTP/1.1 100 Continue\r\n\r\n")
 
     def on_body(self, body: bytes) -> None:

@@ -82,14 +82,14 @@ def apigw_v2_event(
     show (hotsock/voker pull request 8, cited by middleapi/standard-server pull request 93); a
     Function URL keeps it as sent (``decode_path=False``)."""
     path, query = split_path(path, query)
-    base_path = normalise_base_path(base_path)
+    base_path = normalise_base_path(base_path) if base_path else ""
     if route_key is None:  # behind an API mapping the app is usually a greedy proxy route
         route_key = "ANY /{proxy+}" if base_path and path != "/" else "$default"
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
     host, front = _front_door(domain, base_path, source_ip)
     given: dict[str, str] = {}
-    cookie_values = cookie_list(cookies)
+    cookie_values = cookie_list(cookies) if cookies is not None else []
     for sent_name, sent_value in headers.items() if isinstance(headers, Mapping) else headers or ():
         key, value = str(sent_name).lower(), str(sent_value)  # HTTP APIs send names in lower case
         if key == "cookie":  # cookies go to their own list
@@ -106,7 +106,7 @@ def apigw_v2_event(
         query_map[key] = f"{query_map[key]},{value}" if key in query_map else value
     body_text, is_b64 = body_field(body, merged.get("content-type"), binary)
     prefix = base_path or ("" if stage == "$default" else f"/{stage}")
-    raw_path = prefix + (unquote(path) if decode_path else path)
+    raw_path = prefix + (unquote(path) if decode_path and "%" in path else path)
     request_time, epoch = request_times()
     request_id = request_id or new_request_id()
     event: dict[str, Any] = {

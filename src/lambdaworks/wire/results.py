@@ -35,7 +35,7 @@ class MalformedResult(Exception):
     """The front cannot use the function's result (the message says why, for the log)."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HttpResponse:
     """What the client receives."""
 
