@@ -6,6 +6,7 @@ import base64
 import re
 import time
 from collections.abc import Iterable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
@@ -106,17 +107,19 @@ def request_times() -> tuple[str, int]:
     return _STAMP[1], int(now * 1000)
 
 
-def front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, list[tuple[str, str]]]:
+@lru_cache(maxsize=256)
+def front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """The host the request came to (a custom domain behind a base path, else execute-api) and the
-    headers API Gateway adds to every request, in REST's spelling."""
+    headers API Gateway adds to every request, in REST's spelling (remembered: the same few for
+    every request)."""
     host = domain or ("api.example.com" if base_path else f"{API_ID}.execute-api.{REGION}.amazonaws.com")
-    return host, [
+    return host, (
         ("Host", host),
         ("User-Agent", USER_AGENT),
         ("X-Forwarded-For", source_ip),
         ("X-Forwarded-Port", "443"),
         ("X-Forwarded-Proto", "https"),
-    ]
+    )
 
 
 def proxy_params(

@@ -51,7 +51,7 @@ def http_v1_event(method: str = "GET", path: str = "/", *, stage: str = "$defaul
 
 @lru_cache(maxsize=256)
 def _front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, tuple[tuple[str, str], ...]]:
-    """:func:`front_door`'s host and headers, the names in lower case (the same few for every request)."""
+    """:func:`front_door`'s host and headers, the names in lower case."""
     host, front = front_door(domain, base_path, source_ip)
     return host, tuple((key.lower(), value) for key, value in front)
 

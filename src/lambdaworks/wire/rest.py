@@ -7,7 +7,6 @@ from typing import Any
 
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.events.base import normalise_base_path
-from lambdaworks.runtime.types import find_header
 from lambdaworks.wire.common import (
     ACCOUNT,
     API_ID,
@@ -58,26 +57,41 @@ def apigw_v1_event(
     """
     client_path, query = split_path(path, query)
     path = "/" + client_path.lstrip("/")
-    base_path = normalise_base_path(base_path)
+    base_path = normalise_base_path(base_path) if base_path else ""
     if custom_domain is None:
         custom_domain = bool(base_path or domain)
-    host, pairs = front_door(domain, base_path, source_ip)
-    given = [("Authorization" if k.lower() == "authorization" else k, v) for k, v in header_pairs(headers)]
-    given_names = {k.lower() for k, _ in given}
-    pairs = [p for p in pairs if p[0].lower() not in given_names] + given
-    cookie_values = cookie_list(cookies)
+    host, front = front_door(domain, base_path, source_ip)
+    given: list[tuple[str, str]] = []
+    sent: set[str] = set()  # the names the client sent, in lower case
+    for key, value in header_pairs(headers):
+        lowered = key.lower()
+        sent.add(lowered)
+        given.append(("Authorization", value) if lowered == "authorization" else (key, value))
+    pairs = [pair for pair in front if pair[0].lower() not in sent]  # API Gateway's own, unless sent
+    pairs += given
+    cookie_values = cookie_list(cookies) if cookies is not None else []
     if cookie_values:
         pairs.append(("Cookie", "; ".join(cookie_values)))
     single_headers: dict[str, str] = {}
     multi_headers: dict[str, list[str]] = {}
-    for key, value in pairs:
+    content_type = user_agent = None  # the first value of each
+    for key, value in pairs:  # one pass: both maps, and the two headers the event reads
         single_headers[key] = value
-        multi_headers.setdefault(key, []).append(value)
+        values = multi_headers.get(key)
+        if values is None:
+            multi_headers[key] = [value]
+        else:
+            values.append(value)
+        lowered = key.lower()
+        if lowered == "content-type":
+            content_type = value if content_type is None else content_type
+        elif lowered == "user-agent":
+            user_agent = value if user_agent is None else user_agent
     qpairs = query_pairs(query)
     multi_query: dict[str, list[str]] = {}
     for key, value in qpairs:
         multi_query.setdefault(key, []).append(value)
-    body_text, is_b64 = body_field(body, find_header(pairs, "content-type"), binary)
+    body_text, is_b64 = body_field(body, content_type, binary)
     resource, params = proxy_params(path, resource, path_parameters)
     event_path = base_path + path
     request_time, epoch = request_times()
@@ -103,7 +117,7 @@ def apigw_v1_event(
             "httpMethod": method.upper(),
             "identity": {
                 "sourceIp": source_ip,
-                "userAgent": find_header(pairs, "user-agent", USER_AGENT),
+                "userAgent": USER_AGENT if user_agent is None else user_agent,
                 "accountId": None,
                 "caller": None,
                 "user": None,
