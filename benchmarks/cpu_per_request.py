@@ -29,6 +29,8 @@ import time
 import urllib.request
 from pathlib import Path
 
+from lambdaworks.local.processes import children
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = Path(__file__).resolve().parent / "apps"
 BIN = Path(sys.executable).parent
@@ -40,11 +42,6 @@ def cpu(pid: int) -> tuple[float, float]:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     tick = os.sysconf("SC_CLK_TCK")
     return int(fields[11]) / tick, int(fields[12]) / tick
-
-
-def children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()
-    return [int(p) for p in found]
 
 
 def wrk(path: str, seconds: float) -> int:

@@ -34,6 +34,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from lambdaworks.local.processes import children
+
 ROOT = Path(__file__).resolve().parents[1]
 APPS = Path(__file__).resolve().parent / "apps"
 BIN = Path(sys.executable).parent
@@ -105,11 +107,6 @@ def prepare(folder: Path, dumps: Path) -> None:
         )
         template = template.replace(f"Handler: {handler}", f"Handler: {traced}")
     (folder / "template.yaml").write_text(template)
-
-
-def children(pid: int) -> list[int]:
-    found = subprocess.run(["pgrep", "-P", str(pid)], check=False, capture_output=True, text=True).stdout.split()
-    return [int(p) for p in found]
 
 
 def requests(port: int, path: str, count: int, keep_alive: bool) -> None:
