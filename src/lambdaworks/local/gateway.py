@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from typing import Any
+from urllib.parse import unquote
 
 from lambdaworks.local import cors, jsonio
 from lambdaworks.local.authorizers import Authorization
@@ -25,7 +26,15 @@ from lambdaworks.project.model import Api, Project
 from lambdaworks.runtime.context import new_request_id
 from lambdaworks.runtime.encoding import is_text_media_type
 from lambdaworks.wire import results
-from lambdaworks.wire.http_api import apigw_v2_event, http_v1_event
+from lambdaworks.wire.common import body_field, split_path
+from lambdaworks.wire.http_api import (
+    http_v1_event,
+    lower_front_door,
+    merge_headers,
+    query_parameters,
+    sent_headers,
+    v2_event,
+)
 from lambdaworks.wire.rest import apigw_v1_event
 
 REST_TIMEOUT = 29.0
@@ -50,6 +59,44 @@ def routed_path(api: Api, path: str) -> str | None:
     if path.startswith(prefix + "/"):
         return path[len(prefix) :]
     return path if api.kind == "rest" else None
+
+
+def http_event(request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
+    """A payload 2.0 event: the client's headers read once, in the form the event holds them."""
+    given, cookies = sent_headers(request.headers, [])
+    client_ip, port = request.client[0], request.local_port
+    if "x-forwarded-for" not in given:  # the client's own X-Forwarded-* are kept
+        given["x-forwarded-for"] = client_ip
+    if "x-forwarded-port" not in given:
+        given["x-forwarded-port"] = str(port)
+    if "x-forwarded-proto" not in given:
+        given["x-forwarded-proto"] = "http"
+    content_type, host = given.get("content-type"), given.get("host")
+    if content_type is not None and "," in content_type:  # sent twice: the first is the one read
+        content_type = request.header("content-type")
+    if host is not None and "," in host:
+        host = request.header("host")
+    domain, front = lower_front_door(host or f"127.0.0.1:{port}", "", client_ip)
+    path = split_path(routed_path(api, request.path) or request.path, None)[0]
+    raw_path = unquote(path) if "%" in path else path  # an HTTP API hands the path over decoded
+    route = match.route
+    body = request.body
+    return v2_event(
+        request.method,
+        raw_path if api.stage == "$default" else f"/{api.stage}{raw_path}",
+        request.query.lstrip("?"),
+        merge_headers(front, given),
+        cookies,
+        query_parameters(request.query) if request.query else {},
+        *body_field(body or None, None, bool(body) and not is_text_media_type(content_type)),
+        route_key="$default" if route.path == "$default" else f"{route.method} {route.path}",
+        stage=api.stage,
+        host=domain,
+        source_ip=client_ip,
+        request_id=request_id,
+        path_parameters=match.params or None,
+        stage_variables=api.stage_variables or None,
+    )
 
 
 class Gateway:
@@ -156,6 +203,8 @@ class Gateway:
         return best
 
     def event(self, request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
+        if match.route.payload_version != "1.0":
+            return http_event(request, api, match, request_id)
         content_type = host = None
         sent: set[str] = set()  # the X-Forwarded-* headers the client sent itself
         for name, value in request.headers:  # one pass for what the event is built from
@@ -174,29 +223,24 @@ class Gateway:
         if sent:
             added = [pair for pair in added if pair[0].lower() not in sent]
         route = match.route
-        common: dict[str, Any] = {
-            "method": request.method,
-            "path": routed_path(api, request.path) or request.path,
-            "stage": api.stage,
-            "path_parameters": match.params or None,
-            "query": request.query,
-            "headers": request.headers + added,
-            "body": request.body or None,
-            "domain": host or f"127.0.0.1:{request.local_port}",
-            "source_ip": request.client[0],
-            "stage_variables": api.stage_variables or None,
-            "request_id": request_id,
-        }
-        if route.payload_version == "1.0":
-            binary = results.media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
-            resource = route.path if route.path != "$default" else "/{proxy+}"
-            build = apigw_v1_event if api.kind == "rest" else http_v1_event
-            event = build(binary=binary, resource=resource, custom_domain=False, **common)
-        else:
-            binary = bool(request.body) and not is_text_media_type(content_type)
-            route_key = "$default" if route.path == "$default" else f"{route.method} {route.path}"
-            event = apigw_v2_event(binary=binary, route_key=route_key, **common)
-        return event
+        binary = results.media_matches(content_type, api.binary_media_types) if api.kind == "rest" else None
+        build = apigw_v1_event if api.kind == "rest" else http_v1_event
+        return build(
+            method=request.method,
+            path=routed_path(api, request.path) or request.path,
+            stage=api.stage,
+            path_parameters=match.params or None,
+            query=request.query,
+            headers=request.headers + added,
+            body=request.body or None,
+            domain=host or f"127.0.0.1:{request.local_port}",
+            source_ip=request.client[0],
+            stage_variables=api.stage_variables or None,
+            request_id=request_id,
+            binary=binary,
+            resource=route.path if route.path != "$default" else "/{proxy+}",
+            custom_domain=False,
+        )
 
     def response(self, payload: bytes, api: Api, request: Request, payload_version: str) -> Response:
         """The HTTP response for the function's result, checked as API Gateway checks it."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
@@ -50,7 +50,7 @@ def http_v1_event(method: str = "GET", path: str = "/", *, stage: str = "$defaul
 
 
 @lru_cache(maxsize=256)
-def _front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, tuple[tuple[str, str], ...]]:
+def lower_front_door(domain: str | None, base_path: str, source_ip: str) -> tuple[str, tuple[tuple[str, str], ...]]:
     """:func:`front_door`'s host and headers, the names in lower case."""
     host, front = front_door(domain, base_path, source_ip)
     return host, tuple((key.lower(), value) for key, value in front)
@@ -87,50 +87,103 @@ def apigw_v2_event(
         route_key = "ANY /{proxy+}" if base_path and path != "/" else "$default"
         if route_key != "$default" and path_parameters is None:
             path_parameters = {"proxy": unquote(path.lstrip("/"))}
-    host, front = _front_door(domain, base_path, source_ip)
+    host, front = lower_front_door(domain, base_path, source_ip)
+    given, cookie_values = sent_headers(
+        headers.items() if isinstance(headers, Mapping) else headers or (),
+        cookie_list(cookies) if cookies is not None else [],
+    )
+    merged = merge_headers(front, given)
+    body_text, is_b64 = body_field(body, merged.get("content-type"), binary)
+    prefix = base_path or ("" if stage == "$default" else f"/{stage}")
+    return v2_event(
+        method.upper(),
+        prefix + (unquote(path) if decode_path and "%" in path else path),
+        encode_query(query) if query is not None else "",
+        merged,
+        cookie_values,
+        query_parameters(query),
+        body_text,
+        is_b64,
+        route_key=route_key,
+        stage=stage,
+        host=host,
+        source_ip=source_ip,
+        request_id=request_id or new_request_id(),
+        path_parameters=path_parameters,
+        stage_variables=stage_variables,
+        authorizer=authorizer,
+    )
+
+
+def sent_headers(pairs: Iterable[tuple[Any, Any]], cookies: list[str]) -> tuple[dict[str, str], list[str]]:
+    """The client's headers as an HTTP API hands them over: names in lower case, a repeat
+    comma-joined, ``Cookie`` split into ``cookies`` (appended to the list given)."""
     given: dict[str, str] = {}
-    cookie_values = cookie_list(cookies) if cookies is not None else []
-    for sent_name, sent_value in headers.items() if isinstance(headers, Mapping) else headers or ():
-        key, value = str(sent_name).lower(), str(sent_value)  # HTTP APIs send names in lower case
+    for sent_name, sent_value in pairs:
+        key, value = str(sent_name).lower(), str(sent_value)
         if key == "cookie":  # cookies go to their own list
-            cookie_values.extend(c.strip() for c in value.split(";") if c.strip())
-        elif key in given:  # repeats are comma-joined
+            cookies.extend(c.strip() for c in value.split(";") if c.strip())
+        elif key in given:
             given[key] = f"{given[key]},{value}"
         else:
             given[key] = value
-    merged = {key: value for key, value in front if key not in given}  # API Gateway's own, unless sent
+    return given, cookies
+
+
+def query_parameters(query: QueryIn) -> dict[str, str]:
+    """``queryStringParameters``: decoded, a repeated name's values comma-joined."""
+    parameters: dict[str, str] = {}
+    for key, value in query_pairs(query):
+        parameters[key] = f"{parameters[key]},{value}" if key in parameters else value
+    return parameters
+
+
+def merge_headers(front: Iterable[tuple[str, str]], given: dict[str, str]) -> dict[str, str]:
+    """API Gateway's own headers (lower-case names), unless the client sent them, then the client's."""
+    merged = {key: value for key, value in front if key not in given}
     merged.update(given)
-    qpairs = query_pairs(query)
-    query_map: dict[str, str] = {}
-    for key, value in qpairs:
-        query_map[key] = f"{query_map[key]},{value}" if key in query_map else value
-    body_text, is_b64 = body_field(body, merged.get("content-type"), binary)
-    prefix = base_path or ("" if stage == "$default" else f"/{stage}")
-    raw_path = prefix + (unquote(path) if decode_path and "%" in path else path)
+    return merged
+
+
+def v2_event(
+    method: str,
+    raw_path: str,
+    raw_query: str,
+    headers: dict[str, str],
+    cookies: list[str],
+    query: dict[str, str],
+    body: str | None,
+    is_b64: bool,
+    *,
+    route_key: str,
+    stage: str,
+    host: str,
+    source_ip: str,
+    request_id: str,
+    path_parameters: Mapping[str, str] | None = None,
+    stage_variables: Mapping[str, str] | None = None,
+    authorizer: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The payload 2.0 event from its parts, already in the event's own form (the gateway builds
+    them from the request in one pass; :func:`apigw_v2_event` from any input)."""
     request_time, epoch = request_times()
-    request_id = request_id or new_request_id()
-    event: dict[str, Any] = {
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": raw_path,
-        "rawQueryString": encode_query(query) if query is not None else "",
-    }
-    if cookie_values:
-        event["cookies"] = cookie_values
-    event["headers"] = merged
-    if query_map:
-        event["queryStringParameters"] = query_map
+    event: dict[str, Any] = {"version": "2.0", "routeKey": route_key, "rawPath": raw_path, "rawQueryString": raw_query}
+    if cookies:
+        event["cookies"] = cookies
+    event["headers"] = headers
+    if query:
+        event["queryStringParameters"] = query
     event["requestContext"] = {
         "accountId": ACCOUNT,
         "apiId": API_ID,
         "domainName": host,
         "domainPrefix": host.split(".", 1)[0],
         "http": {
-            "method": method.upper(),
+            "method": method,
             "path": raw_path,
             "protocol": "HTTP/1.1",
             "sourceIp": source_ip,
-            "userAgent": merged.get("user-agent", USER_AGENT),
+            "userAgent": headers.get("user-agent", USER_AGENT),
         },
         "requestId": request_id,
         "routeKey": route_key,
@@ -144,7 +197,7 @@ def apigw_v2_event(
         event["pathParameters"] = dict(path_parameters)
     if stage_variables:
         event["stageVariables"] = dict(stage_variables)
-    if body_text is not None:
-        event["body"] = body_text
+    if body is not None:
+        event["body"] = body
     event["isBase64Encoded"] = is_b64
     return event
