@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from lambdaworks.testing import LambdaClient, decode_result
 from lambdaworks.wire import results
@@ -109,3 +111,35 @@ def test_call_reports_a_malformed_result_as_the_gateway_would(tmp_path: Path) ->
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "HTTP 502"
     assert result.stdout.rstrip().endswith('{"message": "Internal server error"}')
+
+
+JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=5), inner, max_size=4),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    value=JSON_VALUES,
+    before=st.sampled_from(["", " ", "\n\t"]),
+    after=st.sampled_from(["", " ", "\r\n", " x", "}", "1"]),
+)
+def test_a_result_reads_as_json_loads_reads_it(value: Any, before: str, after: str) -> None:
+    """The scanner called straight reads exactly what ``json.loads`` reads: integers beyond 64 bits
+    exact, whitespace around the value allowed, anything else after it refused."""
+    text = before + json.dumps(value) + after
+    try:
+        expected = json.loads(text)
+    except ValueError:
+        with pytest.raises(MalformedResult):
+            results.parse_payload(text.encode())
+        return
+    assert results.parse_payload(text.encode()) == expected
+
+
+@pytest.mark.parametrize("payload", [b"", b"nul", b'{"a":', b"\xff", b"{}{}", b"NaN x"])
+def test_a_result_that_is_not_one_json_value_is_malformed(payload: bytes) -> None:
+    with pytest.raises(MalformedResult):
+        results.parse_payload(payload)
