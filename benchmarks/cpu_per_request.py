@@ -12,6 +12,8 @@ processes over that time, from ``/proc/PID/stat``, divided by the requests serve
 children) are counted apart; gunicorn (2 workers) runs the same Flask app directly, as the yardstick
 of what the app itself costs. ``--against REV`` also runs ``dev`` from git revision REV (a temporary
 worktree), interleaved round by round, to measure a change. Cells are medians over rounds.
+"Machine idle" is the share of both cores' time (``/proc/stat``) no process used while wrk ran:
+CPU a server leaves unused although eight requests are waiting.
 """
 
 from __future__ import annotations
@@ -44,6 +46,13 @@ def cpu(pid: int) -> tuple[float, float]:
     return int(fields[11]) / tick, int(fields[12]) / tick
 
 
+def machine_ticks() -> tuple[int, int]:
+    """(busy, idle) clock ticks of the whole machine so far, from ``/proc/stat``."""
+    fields = [int(n) for n in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = fields[3] + fields[4]  # idle + iowait
+    return sum(fields) - idle, idle
+
+
 def wrk(path: str, seconds: float) -> int:
     argv = ["wrk", "-t1", "-c8", f"-d{round(seconds)}s", f"http://127.0.0.1:{PORT}{path}"]
     out = subprocess.run(argv, capture_output=True, text=True, check=True).stdout
@@ -74,9 +83,12 @@ def measure(argv: list[str], path: str, folder: Path, duration: float, env: dict
         wrk(path, 2)  # warm: every environment started, every cache filled
         groups = {"server": [server.pid], "children": children(server.pid)}
         before = {name: [cpu(pid) for pid in pids] for name, pids in groups.items()}
+        busy, idle = machine_ticks()
         served = wrk(path, duration)
+        busy_after, idle_after = machine_ticks()
         after = {name: [cpu(pid) for pid in pids] for name, pids in groups.items()}
-        result = {"req/s": served / duration}
+        idle_ticks = idle_after - idle
+        result = {"req/s": served / duration, "idle": 100 * idle_ticks / max(idle_ticks + busy_after - busy, 1)}
         for name in groups:
             spent = sum(a[0] - b[0] + a[1] - b[1] for a, b in zip(after[name], before[name], strict=True))
             result[name] = spent / max(served, 1) * 1e6
@@ -123,11 +135,13 @@ def main() -> None:
         if worktree is not None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
     print(f"\nc=8, {args.duration:g} s per cell, {args.rounds} rounds, medians; µs of CPU (user + system) a request\n")
-    print("| setup | req/s | gateway / server process | environments / workers | total |")
-    print("|---|---|---|---|---|")
+    print("| setup | req/s | gateway / server process | environments / workers | total | machine idle |")
+    print("|---|---|---|---|---|---|")
     for name, runs in cells.items():
-        rps, own, kids = (statistics.median(run[key] for run in runs) for key in ("req/s", "server", "children"))
-        print(f"| {name} | {rps:,.0f} | {own:.0f} | {kids:.0f} | {own + kids:.0f} |")
+        rps, own, kids, idle = (
+            statistics.median(run[key] for run in runs) for key in ("req/s", "server", "children", "idle")
+        )
+        print(f"| {name} | {rps:,.0f} | {own:.0f} | {kids:.0f} | {own + kids:.0f} | {idle:.0f}% |")
 
 
 if __name__ == "__main__":
