@@ -284,6 +284,18 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def wait_for(port: int, server: subprocess.Popen[bytes], limit: float = 60.0) -> None:
+    """Until the setup listens (its workers all started: eight Flask imports take seconds here)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"the setup on port {port} did not start")
+
+
 def load(port: int, path: str, concurrency: int, duration: float) -> tuple[float, float]:
     """wrk's req/s and p50 (ms)."""
     argv = ["wrk", "-t1", f"-c{concurrency}", f"-d{round(duration)}s", "--latency", f"http://127.0.0.1:{port}{path}"]
@@ -307,7 +319,7 @@ def measure(setup: str, duration: float) -> dict[int, tuple[float, float]]:
         server = subprocess.Popen(argv, start_new_session=True)
     path = "/hello" if setup.startswith("plain") else "/flask/hello"
     try:
-        time.sleep(1.5)
+        wait_for(port, server)
         load(port, path, 8, 1)  # warm
         return {concurrency: load(port, path, concurrency, duration) for concurrency in (1, 8)}
     finally:
