@@ -23,6 +23,7 @@ import os
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -108,6 +109,9 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=6.0)
     parser.add_argument("--against", metavar="REV", help="also run dev from this git revision")
     args = parser.parse_args()
+    with socket.socket() as probe:  # a server left on the port would be measured in place of ours
+        if probe.connect_ex(("127.0.0.1", PORT)) == 0:
+            sys.exit(f"port {PORT} is in use: stop what listens there (a `lambdaworks dev` left running?)")
     folder = Path(tempfile.mkdtemp(prefix="lambdaworks-cpu-")) / "apps"
     shutil.copytree(APPS, folder)
     dev = [sys.executable, "-m", "lambdaworks.cli", "dev", ".", "--port", str(PORT), "--invoke-port", "0"]
