@@ -61,16 +61,22 @@ def routed_path(api: Api, path: str) -> str | None:
     return path if api.kind == "rest" else None
 
 
+def forwarded(request: Request) -> list[tuple[str, str]]:
+    """The ``X-Forwarded-*`` headers the gateway adds to an event, in REST's spelling, each unless
+    the client sent its own: the connection as this gateway saw it (plain HTTP, on its port)."""
+    return [
+        ("X-Forwarded-For", request.client[0]),
+        ("X-Forwarded-Port", str(request.local_port)),
+        ("X-Forwarded-Proto", "http"),
+    ]
+
+
 def http_event(request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
     """A payload 2.0 event: the client's headers read once, in the form the event holds them."""
     given, cookies = sent_headers(request.headers, [])
     client_ip, port = request.client[0], request.local_port
-    if "x-forwarded-for" not in given:  # the client's own X-Forwarded-* are kept
-        given["x-forwarded-for"] = client_ip
-    if "x-forwarded-port" not in given:
-        given["x-forwarded-port"] = str(port)
-    if "x-forwarded-proto" not in given:
-        given["x-forwarded-proto"] = "http"
+    for name, value in forwarded(request):  # the client's own X-Forwarded-* are kept
+        given.setdefault(name.lower(), value)
     content_type, host = given.get("content-type"), given.get("host")
     if content_type is not None and "," in content_type:  # sent twice: the first is the one read
         content_type = request.header("content-type")
@@ -215,11 +221,7 @@ class Gateway:
                 host = value if host is None else host
             elif lowered in FORWARDED:
                 sent.add(lowered)
-        added = [
-            ("X-Forwarded-For", request.client[0]),
-            ("X-Forwarded-Port", str(request.local_port)),
-            ("X-Forwarded-Proto", "http"),
-        ]
+        added = forwarded(request)
         if sent:
             added = [pair for pair in added if pair[0].lower() not in sent]
         route = match.route
