@@ -10,8 +10,11 @@ server at c=8 for ``--duration`` seconds (after 2 s of warm-up); the user and sy
 processes over that time, from ``/proc/PID/stat``, divided by the requests served. For
 ``lambdaworks dev`` the gateway (the ``dev`` process) and the execution environments (its
 children) are counted apart; gunicorn (2 workers) runs the same Flask app directly, as the yardstick
-of what the app itself costs. ``--against REV`` also runs ``dev`` from git revision REV (a temporary
-worktree), interleaved round by round, to measure a change. Cells are medians over rounds.
+of what the app itself costs, and ``relay_floor.py``'s ``flask+aws x8`` (a front doing AWS's work and
+eight workers, nothing else) as the floor under ``dev``. ``--against REV`` also runs ``dev`` from git
+revision REV (a temporary worktree), interleaved round by round, to measure a change. Cells are
+medians over rounds.
+The system part of each (in brackets) is the kernel's: sockets, pipes, wake-ups.
 "Machine idle" is the share of both cores' time (``/proc/stat``) no process used while wrk ran:
 CPU a server leaves unused although eight requests are waiting.
 """
@@ -91,8 +94,10 @@ def measure(argv: list[str], path: str, folder: Path, duration: float, env: dict
         idle_ticks = idle_after - idle
         result = {"req/s": served / duration, "idle": 100 * idle_ticks / max(idle_ticks + busy_after - busy, 1)}
         for name in groups:
-            spent = sum(a[0] - b[0] + a[1] - b[1] for a, b in zip(after[name], before[name], strict=True))
-            result[name] = spent / max(served, 1) * 1e6
+            pairs = list(zip(after[name], before[name], strict=True))
+            system = sum(a[1] - b[1] for a, b in pairs)
+            result[name] = (sum(a[0] - b[0] for a, b in pairs) + system) / max(served, 1) * 1e6
+            result[f"{name} system"] = system / max(served, 1) * 1e6
         return result
     finally:
         os.killpg(server.pid, signal.SIGINT)
@@ -128,6 +133,8 @@ def main() -> None:
     setups += [("dev, plain", dev, "/hello", colour), ("dev, flask", dev, "/flask/hello", colour)]
     gunicorn = [str(BIN / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{PORT}", "flask_app:app"]
     setups += [("gunicorn 2 workers, flask", gunicorn, "/flask/hello", {})]
+    floor = [sys.executable, str(ROOT / "benchmarks" / "relay_floor.py"), "--front", str(PORT), "flask+aws", "8"]
+    setups += [("relay floor (flask+aws x8)", floor, "/flask/hello", {})]
     cells: dict[str, list[dict[str, float]]] = {name: [] for name, *_ in setups}
     try:
         for _ in range(args.rounds):
@@ -139,13 +146,15 @@ def main() -> None:
         if worktree is not None:
             subprocess.run(["git", "-C", str(ROOT), "worktree", "remove", "--force", str(worktree)], check=False)
     print(f"\nc=8, {args.duration:g} s per cell, {args.rounds} rounds, medians; µs of CPU (user + system) a request\n")
-    print("| setup | req/s | gateway / server process | environments / workers | total | machine idle |")
+    print("| setup | req/s | gateway / server (system) | environments / workers (system) | total | machine idle |")
     print("|---|---|---|---|---|---|")
+    keys = ("req/s", "server", "server system", "children", "children system", "idle")
     for name, runs in cells.items():
-        rps, own, kids, idle = (
-            statistics.median(run[key] for run in runs) for key in ("req/s", "server", "children", "idle")
+        rps, own, own_sys, kids, kids_sys, idle = (statistics.median(run[key] for run in runs) for key in keys)
+        print(
+            f"| {name} | {rps:,.0f} | {own:.0f} ({own_sys:.0f}) | {kids:.0f} ({kids_sys:.0f}) "
+            f"| {own + kids:.0f} | {idle:.0f}% |"
         )
-        print(f"| {name} | {rps:,.0f} | {own:.0f} | {kids:.0f} | {own + kids:.0f} | {idle:.0f}% |")
 
 
 if __name__ == "__main__":
