@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import json
+import os
 
 import pytest
 
 from lambdaworks.local.environment import Environment
 from lambdaworks.local.invocation import Invocation
 from lambdaworks.local.runtime_api import LANE_VARIABLE, RuntimeApi
+from lambdaworks.local.scheduling import ENVIRONMENT_NICENESS
 from lambdaworks.project import load_project
 from tests.local.conftest import PROJECT
 
@@ -53,3 +56,30 @@ def test_an_invocation_handed_to_a_runtime_api_client_is_watched_before_it_asks(
             api.close()
 
     assert asyncio.run(run())
+
+
+@pytest.mark.skipif(not hasattr(os, "getpriority"), reason="POSIX process groups and priorities")
+def test_an_environment_runs_in_a_group_of_its_own_in_our_session_below_our_priority() -> None:
+    """Its own process group (``killpg`` ends the function's children; Ctrl-C at the terminal reaches
+    only the emulator), the emulator's session (Linux's autogroup would otherwise weigh it as much as
+    the gateway, whatever its niceness), and ENVIRONMENT_NICENESS below the emulator's priority."""
+    function = load_project(PROJECT).functions["Echo"]
+
+    async def run() -> tuple[int, dict[str, int]]:
+        environment = Environment(function, lambda name, text, request_id: None)
+        await environment.start()
+        try:
+            outcome = await environment.invoke(Invocation(payload=b"{}"))
+            pid = int(json.loads(json.loads(outcome.payload)["body"])["pid"])
+            seen = {
+                "group": os.getpgid(pid),
+                "session": os.getsid(pid),
+                "priority": os.getpriority(os.PRIO_PROCESS, pid),
+            }
+            return pid, seen
+        finally:
+            await environment.kill("retired")
+
+    pid, seen = asyncio.run(run())
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    assert seen == {"group": pid, "session": os.getsid(0), "priority": min(ours + ENVIRONMENT_NICENESS, 19)}

@@ -31,6 +31,7 @@ from lambdaworks.local.invocation import (
 from lambdaworks.local.output import Lines, Pipe
 from lambdaworks.local.processes import TreeMemory, peak_mb
 from lambdaworks.local.runtime_api import RuntimeApi
+from lambdaworks.local.scheduling import environment_process
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
 from lambdaworks.project.model import Function
 from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
@@ -106,7 +107,7 @@ class Environment:
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=write,
                 stderr=write,
-                start_new_session=True,
+                preexec_fn=environment_process if os.name == "posix" else None,  # see local/scheduling.py
             )
         except BaseException:
             os.close(read)
