@@ -83,23 +83,26 @@ class Server:
 
     def start(self, folder: Path) -> None:
         started = time.perf_counter()
-        self.process = subprocess.Popen(
-            self.argv,
-            cwd=folder,
-            env={**os.environ, **self.env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-        deadline = started + 60
-        while time.perf_counter() < deadline:
-            with contextlib.suppress(OSError, http.client.HTTPException):
-                if get(self.port, self.path)[0] == 200:
-                    self.startup = time.perf_counter() - started
-                    return
-            if self.process.poll() is not None:
-                raise RuntimeError(f"{self.name} exited with {self.process.returncode}: {' '.join(self.argv)}")
-            time.sleep(0.005)
+        with tempfile.TemporaryFile() as errors:  # what it says if it exits (a port taken since it was picked)
+            self.process = subprocess.Popen(
+                self.argv,
+                cwd=folder,
+                env={**os.environ, **self.env},
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                start_new_session=True,
+            )
+            deadline = started + 60
+            while time.perf_counter() < deadline:
+                with contextlib.suppress(OSError, http.client.HTTPException):
+                    if get(self.port, self.path)[0] == 200:
+                        self.startup = time.perf_counter() - started
+                        return
+                if self.process.poll() is not None:
+                    errors.seek(0)
+                    said = errors.read().decode(errors="replace").strip().splitlines()[-1:]
+                    raise RuntimeError(f"{self.name} exited with {self.process.returncode}: {self.argv} {said}")
+                time.sleep(0.005)
         raise RuntimeError(f"{self.name} did not answer {self.path} within 60 s")
 
     def stop(self) -> None:
