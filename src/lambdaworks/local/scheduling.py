@@ -10,9 +10,11 @@ once a request by the environment it had just woken, then queued ~250 µs for th
 So an environment runs a little below the emulator (``nice`` +ENVIRONMENT_NICENESS). It also stays
 in the emulator's session, in a process group of its own. Linux's autogroup (on by default on
 desktops) shares the CPU between sessions before it looks at ``nice``. An environment in a session
-of its own weighed as much as the whole gateway, whatever its niceness. Its own process group keeps
-what the group needs: ``killpg`` ends the function's children with it, and Ctrl-C at the terminal
-reaches the emulator alone, which stops its environments itself.
+of its own weighed as much as the whole gateway, whatever its niceness. (Lowering each session's
+own weight through ``/proc/PID/autogroup`` is no way out: the kernel takes one such write per 100 ms
+from a user without CAP_SYS_ADMIN, ``kernel/sched/autogroup.c``, and environments start together.)
+Its own process group keeps what the group needs: ``killpg`` ends the function's children with it,
+and Ctrl-C at the terminal reaches the emulator alone, which stops its environments itself.
 """
 
 from __future__ import annotations
