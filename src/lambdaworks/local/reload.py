@@ -1,11 +1,16 @@
 """Hot reload: a saved file under a function's CodeUri or layer retires that function's environments;
 a saved template (or env-vars file) reloads the project. The backend is chosen in one place:
-watchfiles (inotify and friends), else stat polling."""
+watchfiles (inotify and friends), else stat polling.
+
+watchfiles' own ``awatch`` runs its watcher in anyio's worker threads, and importing anyio's
+asyncio backend takes ~45 ms on the emulator's loop at start, just when the first request is due:
+the watcher runs in a thread of ours instead (it waits with the GIL released)."""
 
 from __future__ import annotations
 
 import asyncio
 import os
+import threading
 from collections.abc import Awaitable, Callable, Iterable
 from pathlib import Path
 
@@ -76,22 +81,45 @@ class Reloader:
         self.on_change = on_change
         self.force_polling = force_polling
         self.interval = interval
-        self.stop = asyncio.Event()
+        self.stop = threading.Event()
+        self._rewatch = threading.Event()  # the template moved code: the watcher starts over on new folders
 
     async def run(self) -> None:
-        try:
-            if self.force_polling:
-                raise ImportError
-            from watchfiles import awatch
-        except ImportError:
+        if self.force_polling:
             await self._poll()
             return
-        while not self.stop.is_set():
+        loop = asyncio.get_running_loop()
+        found: asyncio.Queue[set[Path] | Exception] = asyncio.Queue()
+        threading.Thread(
+            target=self._watch, args=(loop, found.put_nowait), name="lambdaworks-reload", daemon=True
+        ).start()
+        while True:
+            changed = await found.get()
+            if isinstance(changed, Exception):  # no watchfiles, or its watcher failed: poll instead
+                await self._poll()
+                return
             roots = watch_roots(self.live.current)
-            async for changes in awatch(*roots, debounce=30, step=10, stop_event=self.stop, recursive=True):
-                await self._dispatch({Path(p) for _, p in changes})
-                if watch_roots(self.live.current) != roots:  # the template moved code: watch the new folders
-                    break
+            await self._dispatch(changed)
+            if watch_roots(self.live.current) != roots:
+                self._rewatch.set()
+
+    def is_set(self) -> bool:
+        """Whether the running watcher should return (watchfiles asks this every ``step``)."""
+        return self.stop.is_set() or self._rewatch.is_set()
+
+    def _watch(self, loop: asyncio.AbstractEventLoop, report: Callable[[set[Path] | Exception], None]) -> None:
+        """The watcher thread: each batch of changes goes to the loop."""
+        try:
+            from watchfiles import watch
+
+            while not self.stop.is_set():
+                self._rewatch.clear()
+                roots = watch_roots(self.live.current)
+                for changes in watch(*roots, debounce=30, step=10, stop_event=self, raise_interrupt=False):
+                    loop.call_soon_threadsafe(report, {Path(p) for _, p in changes})
+        except (ImportError, OSError, RuntimeError) as exc:  # RuntimeError: the loop closed under us
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(report, exc)
 
     async def _poll(self) -> None:
         seen = self._snapshot()
