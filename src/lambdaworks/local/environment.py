@@ -139,6 +139,13 @@ class Environment:
             exited.cancel()
         return done.done()
 
+    def waiting_for_init(self) -> asyncio.Future[Any] | None:
+        """The result to come of an invocation that waited for this environment's init, if one did."""
+        waiting = self._cold_invocation
+        if waiting is None or waiting.future is None or waiting.future.done():
+            return None
+        return waiting.future
+
     # -- invocations ----------------------------------------------------------------------------
 
     async def invoke(self, invocation: Invocation) -> Outcome:

@@ -20,6 +20,8 @@ SYNC_LIMIT = 6 * 1024 * 1024
 ASYNC_LIMIT = 1024 * 1024
 #: How long a synchronous front (gateway, authorizer, function URL) waits for a free environment.
 QUEUE_WAIT = 10.0
+#: How long the next prewarm waits for the answer to a request that waited for the last one's init.
+PREWARM_PATIENCE = 1.0
 #: The error type of an invocation of a function the emulator cannot run (its image or runtime).
 UNSUPPORTED = "LocalEmulator.Unsupported"
 
@@ -126,8 +128,12 @@ class Invoker:
             if function is None or function.unsupported or is_debugged(function):
                 continue
             env = await self.pool(name).prewarm(first=True)
-            if env is not None:
-                await env.initialised()
+            if env is not None and await env.initialised():
+                # a request that waited for this init is answered before the next process starts (a
+                # fork holds the loop for milliseconds), unless it runs long
+                answer = env.waiting_for_init()
+                if answer is not None:
+                    await asyncio.wait({answer}, timeout=PREWARM_PATIENCE)
 
     async def reload(self, functions: set[str]) -> None:
         """Retire the environments of ``functions`` after the live project changed (and close the pools of
