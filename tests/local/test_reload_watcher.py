@@ -137,3 +137,28 @@ def test_watching_does_not_import_anyios_backend(tmp_path: Path) -> None:
         [sys.executable, "-c", WATCH_ONCE, str(project.root)], capture_output=True, text=True, timeout=60, check=True
     )
     assert done.stdout.split() == ["True", "False"]
+
+
+@pytest.mark.parametrize("polling", [False, True], ids=["watchfiles", "polling"])
+def test_a_file_saved_once_start_returns_is_seen(tmp_path: Path, polling: bool) -> None:
+    """``dev`` says Ready after ``start``: a save the moment after is not lost while the watcher
+    (in its thread) is still importing watchfiles or setting itself up."""
+    project = project_in(tmp_path)
+    live = LiveProject(project)
+
+    async def scenario() -> tuple[set[str], bool]:
+        heard: asyncio.Queue[tuple[set[str], bool]] = asyncio.Queue()
+
+        async def on_change(functions: set[str], template: bool) -> None:
+            heard.put_nowait((functions, template))
+
+        reloader = Reloader(live, on_change, force_polling=polling, interval=0.02)
+        task = await reloader.start()
+        try:
+            (project.functions["Echo"].code_uri / "fns.py").write_text("# saved once\n")
+            return await asyncio.wait_for(heard.get(), 5)
+        finally:
+            reloader.stop.set()
+            task.cancel()
+
+    assert asyncio.run(scenario()) == ({"Echo", "Crashy", "Hungry", "Results", "Single", "Sleepy"}, False)

@@ -154,7 +154,7 @@ class Emulator:
             self._tasks.append(asyncio.create_task(self.keep_record(self.record)))
         if self.config.reload:
             self.reloader = Reloader(self.live, self.changed, force_polling=self.config.force_polling)
-            self._tasks.append(asyncio.create_task(self.reloader.run()))
+            self._tasks.append(await self.reloader.start())  # "Ready" means a save is seen
         return ports
 
     def http_functions(self) -> list[str]:

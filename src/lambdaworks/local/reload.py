@@ -9,6 +9,7 @@ the watcher runs in a thread of ours instead (it waits with the GIL released).""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import threading
 from collections.abc import Awaitable, Callable, Iterable
@@ -29,6 +30,7 @@ IGNORED_DIRS = {
     ".venv",
 }
 IGNORED_SUFFIXES = (".pyc", ".pyo", ".swp", ".tmp", "~")
+WATCH_START_LIMIT = 5.0  # seconds the emulator's start waits for the watcher to be set up
 
 
 def relevant(path: Path) -> bool:
@@ -83,12 +85,23 @@ class Reloader:
         self.interval = interval
         self.stop = threading.Event()
         self._rewatch = threading.Event()  # the template moved code: the watcher starts over on new folders
+        self._watching: asyncio.Future[None] | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+
+    async def start(self) -> asyncio.Task[None]:
+        """Run :meth:`run` in a task, and return it once a file saved from now on is seen (the
+        watcher's thread imports watchfiles meanwhile; the loop goes on serving), or after
+        WATCH_START_LIMIT seconds."""
+        self._watching = asyncio.get_running_loop().create_future()
+        task = asyncio.create_task(self.run())
+        await asyncio.wait({self._watching, task}, timeout=WATCH_START_LIMIT, return_when=asyncio.FIRST_COMPLETED)
+        return task
 
     async def run(self) -> None:
         if self.force_polling:
             await self._poll()
             return
-        loop = asyncio.get_running_loop()
+        loop = self._loop = asyncio.get_running_loop()
         found: asyncio.Queue[set[Path] | Exception] = asyncio.Queue()
         threading.Thread(
             target=self._watch, args=(loop, found.put_nowait), name="lambdaworks-reload", daemon=True
@@ -104,8 +117,17 @@ class Reloader:
                 self._rewatch.set()
 
     def is_set(self) -> bool:
-        """Whether the running watcher should return (watchfiles asks this every ``step``)."""
+        """Whether the running watcher should return. watchfiles asks this every ``step`` from the
+        watcher it has set up: the first time, we know changes are seen from now on."""
+        if self._watching is not None and self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # the loop closed under us
+                self._loop.call_soon_threadsafe(self._watched)
         return self.stop.is_set() or self._rewatch.is_set()
+
+    def _watched(self) -> None:
+        if self._watching is not None and not self._watching.done():
+            self._watching.set_result(None)
+        self._watching = None
 
     def _watch(self, loop: asyncio.AbstractEventLoop, report: Callable[[set[Path] | Exception], None]) -> None:
         """The watcher thread: each batch of changes goes to the loop."""
@@ -123,6 +145,7 @@ class Reloader:
 
     async def _poll(self) -> None:
         seen = self._snapshot()
+        self._watched()
         while not self.stop.is_set():
             await asyncio.sleep(self.interval)
             now = self._snapshot()
