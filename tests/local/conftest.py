@@ -13,7 +13,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from lambdaworks.local.runtime_api import LANE_VARIABLE
+from lambdaworks.local.launch import LANE_VARIABLE
 from lambdaworks.testing.stack import DevProcess, free_port
 
 PROJECT = Path(__file__).resolve().parents[1] / "apps" / "sam_project"

@@ -10,7 +10,8 @@ import pytest
 
 from lambdaworks.local.environment import Environment
 from lambdaworks.local.invocation import Invocation
-from lambdaworks.local.runtime_api import LANE_VARIABLE, RuntimeApi
+from lambdaworks.local.launch import LANE_VARIABLE
+from lambdaworks.local.runtime_api import RuntimeApi
 from lambdaworks.local.scheduling import ENVIRONMENT_NICENESS
 from lambdaworks.project import load_project
 from tests.local.conftest import PROJECT

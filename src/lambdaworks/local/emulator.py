@@ -16,7 +16,7 @@ from lambdaworks.local.delivery import MINUTE, AsyncDelivery
 from lambdaworks.local.destinations import ServiceSender
 from lambdaworks.local.function_urls import FunctionUrlFront
 from lambdaworks.local.gateway import Gateway
-from lambdaworks.local.http import bind, drop_unanswered, serve
+from lambdaworks.local.http import drop_unanswered, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
 from lambdaworks.local.leftovers import ProcessRecord, end_leftovers
@@ -26,6 +26,7 @@ from lambdaworks.local.reaper import adopt_orphans, end_adopted
 from lambdaworks.local.reload import Reloader
 from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.services import ServicesProcess
+from lambdaworks.local.sockets import bind
 from lambdaworks.local.store import Store
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, local_variables
 from lambdaworks.project import Project, ProjectError, layout, load_project

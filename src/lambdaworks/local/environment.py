@@ -15,11 +15,11 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
 
+from lambdaworks.local.child import Child
 from lambdaworks.local.debuggee import DEBUG_LIMIT
 from lambdaworks.local.debugging import is_debugged
 from lambdaworks.local.invocation import (
@@ -28,14 +28,12 @@ from lambdaworks.local.invocation import (
     Outcome,
     error_body,
 )
+from lambdaworks.local.launch import Launched, launch
 from lambdaworks.local.output import Lines, Pipe
 from lambdaworks.local.processes import TreeMemory, peak_mb
 from lambdaworks.local.runtime_api import RuntimeApi
-from lambdaworks.local.scheduling import environment_process
-from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, process_environment
+from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Function
-from lambdaworks.runtime.bootstrap import SOCKET_VARIABLE
-from lambdaworks.runtime.readonly import VARIABLE as READ_ONLY_VARIABLE
 
 PEAK_EVERY = 0.25  # seconds between readings of the kernel's high-water mark for REPORT
 MEMORY_EVERY = 0.02  # seconds between readings of a running environment's memory
@@ -58,7 +56,7 @@ class Environment:
         self.host = host
         self.function = function
         self.on_output = on_output
-        self.process: asyncio.subprocess.Process | None = None
+        self.process: Child | None = None
         self.debugged = is_debugged(function)  # dev --debug: debugpy's entry, no init timeout
         self.api = RuntimeApi(function)  # what the process talks to: its invocations come and go there
         self.exit_reason: str | None = None
@@ -79,46 +77,26 @@ class Environment:
     def alive(self) -> bool:
         return self.process is not None and self.process.returncode is None and self.exit_reason is None
 
-    async def start(self) -> None:
-        """Open the Runtime API and start the process (init runs now, as on a cold start)."""
-        await self.api.open()
-        if self.function.is_provided:
-            argv = [str(self.function.code_uri / "bootstrap")]
-        else:
-            isolated = ["-S"] if self.function.packaged else []  # no site-packages: only what the package ships
-            # a debugged environment starts debugpy first (local/debuggee.py), then the same bootstrap
-            entry = "lambdaworks.local.debuggee" if self.debugged else "lambdaworks.runtime.bootstrap"
-            argv = [sys.executable, *isolated, "-m", entry]
-        self.api.init_started = time.perf_counter()
-        env = process_environment(self.function, f"127.0.0.1:{self.api.port}", self.host)
-        env.pop(SOCKET_VARIABLE, None)  # never one inherited from the emulator's own environment
-        # its own /tmp (a private folder, removed with the environment), and its code read-only
-        self.tmp = env["TMPDIR"] = tempfile.mkdtemp(prefix=f"lambdaworks-{self.function.name}-tmp-")
-        if not self.function.is_provided:
-            env[READ_ONLY_VARIABLE] = os.pathsep.join(str(p) for p in (self.function.code_uri, *self.function.layers))
-        if self.api.unix_address is not None:
-            env[SOCKET_VARIABLE] = self.api.unix_address
-        read, write = os.pipe()  # ours, not asyncio's: drained at once when a result arrives
+    async def start(self, launched: Launched | None = None) -> None:
+        """Start the process (init runs from now) and serve its Runtime API; or adopt ``launched``,
+        started before the emulator's loop ran (:mod:`.headstart`)."""
+        if launched is None:
+            launched = launch(self.function, self.host)
+        self.api.init_started = launched.started
+        self.tmp = launched.tmp
         try:
-            self.process = await asyncio.create_subprocess_exec(
-                *argv,
-                cwd=str(self.function.code_uri),
-                env=env,
-                stdin=asyncio.subprocess.DEVNULL,
-                stdout=write,
-                stderr=write,
-                preexec_fn=environment_process if os.name == "posix" else None,  # see local/scheduling.py
-            )
+            await self.api.open(launched.sockets)
         except BaseException:
-            os.close(read)
+            self.api.close()
+            launched.abandon()
             raise
-        finally:
-            os.close(write)
+        launched.adopted = True
+        loop = asyncio.get_running_loop()
+        self.process = Child(launched.process, loop)
         if sys.platform.startswith("linux"):
             with contextlib.suppress(OSError):  # gone already: its exit is watched below
                 self.memory = TreeMemory(self.process.pid)
-        loop = asyncio.get_running_loop()
-        self.pipe = Pipe(read, Lines(self._line))
+        self.pipe = Pipe(launched.output, Lines(self._line))
         self.pipe.start(loop)
         self._tasks = [asyncio.create_task(self._watch_exit())]
         self._watch_memory()

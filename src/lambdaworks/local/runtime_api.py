@@ -12,33 +12,21 @@ lane off, and our bootstrap speaks HTTP like every other client.
 from __future__ import annotations
 
 import asyncio
-import os
-import shutil
-import socket
-import sys
-import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from pathlib import Path
 from typing import Any
 
-from lambdaworks.local.http import Request, Response, bind, bind_unix, json_response, serve
+from lambdaworks.local.http import Request, Response, json_response, serve
 from lambdaworks.local.invocation import RESPONSE_LIMIT, RUNTIME_TOO_LARGE, Invocation, too_large
 from lambdaworks.local.lane import LaneConnection
+from lambdaworks.local.launch import RuntimeSockets
 from lambdaworks.project.model import Function, function_arn
 from lambdaworks.runtime import lane
-from lambdaworks.runtime.context import new_request_id
 
 NEXT = "/2018-06-01/runtime/invocation/next"
 PREFIX = "/2018-06-01/runtime/invocation/"
 INIT_ERROR = "/2018-06-01/runtime/init/error"
 ACCEPTED = b'{"status": "OK"}'
-#: The emulator's environment variable that turns the fast lane off (``0``).
-LANE_VARIABLE = "LAMBDAWORKS_FAST_LANE"
-
-
-def lane_enabled() -> bool:
-    return os.environ.get(LANE_VARIABLE, "1") != "0"
 
 
 class RuntimeApi:
@@ -48,6 +36,7 @@ class RuntimeApi:
         self.function = function
         self.server: asyncio.Server | None = None
         self.port = 0
+        self.sockets: RuntimeSockets | None = None
         self.unix_server: asyncio.Server | None = None
         self.unix_address: str | None = None  # the fast lane's socket, for our bootstrap
         self.connection: LaneConnection | None = None  # our bootstrap's lane
@@ -64,13 +53,16 @@ class RuntimeApi:
         self.asking: asyncio.Task[Any] | None = None  # the runtime's `next`, parked until work comes
         self.running = True  # init or an invocation in progress: memory is watched
 
-    async def open(self) -> None:
-        """Listen on a free loopback port (and a Unix socket where there are such)."""
-        sock = bind("127.0.0.1", 0)
-        self.port = sock.getsockname()[1]
-        self.server = await serve(self, sock)
-        if lane_enabled():
-            await self._serve_lane()
+    async def open(self, sockets: RuntimeSockets | None = None) -> None:
+        """Serve on ``sockets`` (listening since before the process started), else on new ones."""
+        sockets = sockets or RuntimeSockets.open()
+        self.sockets = sockets
+        self.port = sockets.port
+        self.server = await serve(self, sockets.http)
+        if sockets.lane is not None:
+            loop = asyncio.get_running_loop()
+            self.unix_server = await loop.create_unix_server(lambda: LaneConnection(self), sock=sockets.lane)
+            self.unix_address = sockets.lane_address
         self.ready = asyncio.get_running_loop().create_future()
 
     def close(self) -> None:
@@ -84,27 +76,8 @@ class RuntimeApi:
             self.server.close()
         if self.unix_server is not None:
             self.unix_server.close()
-            if self.unix_address is not None and not self.unix_address.startswith("@"):
-                shutil.rmtree(Path(self.unix_address).parent, ignore_errors=True)
-
-    async def _serve_lane(self) -> None:
-        """Offer the fast lane on a Unix socket (Linux: abstract, nothing on disk; other POSIX
-        systems: a file in a private temporary folder, removed with the environment)."""
-        if not hasattr(socket, "AF_UNIX"):
-            return
-        name = f"lambdaworks-{os.getpid()}-{new_request_id()}"
-        if sys.platform.startswith("linux"):
-            address = "@" + name
-        else:
-            address = str(Path(tempfile.mkdtemp(prefix="lambdaworks-")) / "runtime.sock")
-        loop = asyncio.get_running_loop()
-        try:
-            self.unix_server = await loop.create_unix_server(lambda: LaneConnection(self), sock=bind_unix(address))
-        except OSError:  # a path too long for the platform, say: TCP alone still serves every client
-            if not address.startswith("@"):
-                shutil.rmtree(Path(address).parent, ignore_errors=True)
-            return
-        self.unix_address = address
+        if self.sockets is not None:
+            self.sockets.remove_lane_folder()
 
     # -- both ways ----------------------------------------------------------------------
 

@@ -21,15 +21,27 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
+from typing import Any
 
 #: How much lower than the emulator's an environment's CPU priority is (``nice``; 5: a third of the
 #: emulator's weight, where 0 left the machine 8-11% idle at c=8 and 10 gave less than 5).
 ENVIRONMENT_NICENESS = 5
 
 
-def environment_process() -> None:
-    """Run in a new environment's process before it execs (``preexec_fn``): its own process group,
-    in the emulator's session, at a lower priority."""
-    os.setpgrp()
-    with contextlib.suppress(OSError):  # a sandbox that forbids it: the environment runs at our priority
-        os.nice(ENVIRONMENT_NICENESS)
+def group_options() -> dict[str, Any]:
+    """``subprocess.Popen`` arguments that start a process in a group of its own, in our session.
+    Python 3.11's ``process_group`` runs no Python code between fork and exec (so the fork is safe
+    beside the emulator's threads, and may be a vfork)."""
+    if os.name != "posix":
+        return {}
+    if sys.version_info >= (3, 11):
+        return {"process_group": 0}
+    return {"preexec_fn": os.setpgrp}  # a C function alone: 3.10 has no process_group
+
+
+def lower_priority(pid: int) -> None:
+    """Run the new process ``pid`` ENVIRONMENT_NICENESS below our priority (from the parent, just after
+    it starts: the few microseconds before count for nothing)."""
+    with contextlib.suppress(OSError, AttributeError):  # a sandbox that forbids it; a system without it
+        os.setpriority(os.PRIO_PROCESS, pid, os.getpriority(os.PRIO_PROCESS, 0) + ENVIRONMENT_NICENESS)
