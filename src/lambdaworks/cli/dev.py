@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
 import sys
@@ -14,11 +13,13 @@ import click
 from lambdaworks.cli.errors import UsageProblem
 from lambdaworks.cli.project import LocalProject, host_variables_options, local_project
 from lambdaworks.cli.settings import Settings
+from lambdaworks.local.config import EmulatorConfig
 from lambdaworks.local.variables import HostVariables, local_variables
 from lambdaworks.project import Project
 
 if TYPE_CHECKING:
     from lambdaworks.local.debugging import DebugPlan
+    from lambdaworks.local.launch import Launched
 
 
 DEBUGGER_OPTION = click.option(
@@ -36,6 +37,8 @@ def run_loop(main: Any) -> Any:
     try:
         import uvloop
     except ImportError:
+        import asyncio
+
         return asyncio.run(main)
     return uvloop.run(main)
 
@@ -153,11 +156,6 @@ def dev_command(
     from_build: str | None,
 ) -> None:
     """Serve the project in PROJECT_DIR: its APIs on --port, the Invoke API on --invoke-port."""
-    from lambdaworks.local.authorizers import startup_warnings
-    from lambdaworks.local.emulator import Emulator, EmulatorConfig, PortInUse
-    from lambdaworks.local.logs import Logs
-    from lambdaworks.local.services import ServicesError
-
     settings = local.settings
     host = str(settings.get("host"))
     port = port_setting(settings, "port", "local_start_api")
@@ -190,10 +188,32 @@ def dev_command(
         prewarm=prewarm,
         debug=debug_plan(project, debug_functions, debug_port, wait_for_client, debugger),
     )
+    head = None
+    if config.prewarm and config.debug is None:  # the first function's init runs while the emulator imports
+        from lambdaworks.local.headstart import head_start
+
+        head = head_start(project, local_variables(project, config.host_variables, config.services_port))
+    try:
+        serve(config, local, project, notes, head)
+    finally:
+        if head is not None:  # not adopted: the emulator did not get that far
+            head.abandon()
+
+
+def serve(
+    config: EmulatorConfig, local: LocalProject, project: Project, notes: list[str], head: Launched | None
+) -> None:
+    """Run the emulator until Ctrl-C; its modules are imported only now."""
+    from lambdaworks.local.authorizers import startup_warnings
+    from lambdaworks.local.emulator import Emulator, PortInUse
+    from lambdaworks.local.logs import Logs
+    from lambdaworks.local.services import ServicesError
+
+    host, log_file = config.host, config.log_file
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
     async def run() -> None:
-        emulator = Emulator(config, project, Logs(sys.stdout, log_stream))
+        emulator = Emulator(config, project, Logs(sys.stdout, log_stream), head)
         gateway_port, api_port = await emulator.start()
         warnings = [*project.warnings, *notes, *startup_warnings(project, emulator.gateway.authorization.jwt)]
         for warning in warnings:
@@ -352,6 +372,8 @@ def invoke_command(
             return await invoker.invoke(function, payload)
         finally:
             await invoker.close()
+
+    import asyncio
 
     outcome = asyncio.run(run())
     click.echo(outcome.payload.decode("utf-8", "replace"))

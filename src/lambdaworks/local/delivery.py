@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from typing import Any
 
+from lambdaworks.local.config import MINUTE
 from lambdaworks.local.destinations import ServiceSender, envelope
 from lambdaworks.local.invocation import Outcome
 from lambdaworks.local.invoker import Invoker
@@ -32,7 +33,6 @@ from lambdaworks.local.pool import Throttled
 from lambdaworks.local.store import QueuedEvent, Store
 from lambdaworks.project.model import Destination, Function, function_arn
 
-MINUTE = 60.0
 POLL = 0.5  # seconds between looks at the store for events other processes queued (redrives)
 LEASE_BATCH = 64
 THROTTLE_FIRST = 1.0  # AWS: throttles back off from one second ...

@@ -8,17 +8,17 @@ import contextlib
 import errno
 import signal
 import socket
-from dataclasses import dataclass, field
-from pathlib import Path
 
-from lambdaworks.local.debugging import DebugPlan
-from lambdaworks.local.delivery import MINUTE, AsyncDelivery
+from lambdaworks.local.config import EmulatorConfig
+from lambdaworks.local.delivery import AsyncDelivery
 from lambdaworks.local.destinations import ServiceSender
 from lambdaworks.local.function_urls import FunctionUrlFront
 from lambdaworks.local.gateway import Gateway
+from lambdaworks.local.headstart import http_functions
 from lambdaworks.local.http import drop_unanswered, serve
 from lambdaworks.local.invoke_api import InvokeApi
 from lambdaworks.local.invoker import Invoker
+from lambdaworks.local.launch import Launched
 from lambdaworks.local.leftovers import ProcessRecord, end_leftovers
 from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
@@ -28,10 +28,9 @@ from lambdaworks.local.scheduler import Scheduler
 from lambdaworks.local.services import ServicesProcess
 from lambdaworks.local.sockets import bind
 from lambdaworks.local.store import Store
-from lambdaworks.local.variables import DEFAULT_HOST, HostVariables, local_variables
+from lambdaworks.local.variables import local_variables
 from lambdaworks.project import Project, ProjectError, layout, load_project
 from lambdaworks.project.env_vars import apply_env_vars
-from lambdaworks.project.services import DEFAULT_PORT as DEFAULT_SERVICES_PORT
 from lambdaworks.project.services import LocalServices
 
 RECORD_EVERY = 0.5  # seconds between looks at the process tree (a few /proc reads)
@@ -57,38 +56,15 @@ def _bind(host: str, port: int, option: str) -> socket.socket:
         raise
 
 
-@dataclass(frozen=True)
-class EmulatorConfig:
-    """Everything ``lambdaworks dev`` was asked for."""
-
-    project_dir: Path
-    template: Path | None = None
-    host: str = "127.0.0.1"
-    port: int = 3000
-    invoke_port: int = 3001
-    overrides: dict[str, str] = field(default_factory=dict)
-    log_file: Path | None = None
-    reload: bool = True
-    force_polling: bool = False
-    state_dir: Path | None = None  # default: .lambdaworks/ beside the template
-    retry_delay: float = MINUTE
-    schedules: bool = True
-    jwks: dict[str, str] = field(default_factory=dict)  # JWT issuer -> JWKS file or URL
-    env_vars: Path | None = None  # --env-vars: local variables over the functions' own
-    url_port: int = 3002  # the first function URL's port (the next ones follow; 0: any free ports)
-    host_variables: HostVariables = DEFAULT_HOST  # which of the shell's variables reach the functions
-    adopt_orphans: bool = False  # end what functions leave behind at stop (dev's own process only)
-    services_port: int = DEFAULT_SERVICES_PORT  # the local AWS services' endpoint (when the template has resources)
-    debug: DebugPlan | None = None  # functions run under a debugger (dev --debug)
-    fresh_services: bool = False  # --fresh: the services start empty instead of as the last run left them
-    prewarm: bool = True  # one environment of each function behind a route or URL starts with the emulator
-
-
 class Emulator:
     """Serves one loaded project until stopped."""
 
-    def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
+    def __init__(
+        self, config: EmulatorConfig, project: Project, logs: Logs | None = None, head: Launched | None = None
+    ) -> None:
+        """``head``: the first function's environment, started already (:mod:`.headstart`)."""
         self.config = config
+        self.head = head
         if config.debug is not None:  # debugged functions: their port, one environment, no limits
             project = config.debug.apply(project)
         self.live = LiveProject(project)  # the one holder of the project served now
@@ -99,9 +75,8 @@ class Emulator:
             if project.services
             else None
         )
-        services_port = config.services_port if self.services is not None else None
         self.logs = logs
-        self.invoker = Invoker(self.live, logs, local_variables(project, config.host_variables, services_port))
+        self.invoker = Invoker(self.live, logs, local_variables(project, config.host_variables, config.services_port))
         self.store = Store(state)
         self.delivery = AsyncDelivery(self.invoker, self.live, logs, self.store, config.retry_delay)
         self.gateway = Gateway(self.live, self.invoker, logs, config.jwks)
@@ -120,11 +95,17 @@ class Emulator:
         return self.live.current
 
     async def start(self) -> tuple[int, int]:
-        """Bind both ports (actionable error when taken) and start serving; returns the ports."""
+        """Bind both ports (actionable error when taken) and start serving; returns the ports. What
+        started is stopped again if it fails."""
+        try:
+            return await self._start()
+        except BaseException:
+            await self.close()
+            raise
+
+    async def _start(self) -> tuple[int, int]:
         if self.record is not None:
             self.end_leftovers()
-        if self.config.prewarm:  # first: their inits run while the rest starts
-            self._tasks.append(asyncio.create_task(self.invoker.prewarm(self.http_functions())))
         gateway_sock = _bind(self.config.host, self.config.port, "--port")
         try:
             invoke_sock = _bind(self.config.host, self.config.invoke_port, "--invoke-port")
@@ -140,6 +121,9 @@ class Emulator:
                 invoke_sock.close()
                 raise
             self.services.invoke_port = ports[1]
+        if self.config.prewarm:  # first: their inits run while the rest starts
+            head, self.head = self.head, None
+            self._tasks.append(asyncio.create_task(self.invoker.prewarm(self.http_functions(), head)))
         self.servers = [
             await serve(self.gateway, gateway_sock),
             await serve(InvokeApi(self.invoker, self.live, self.delivery), invoke_sock),
@@ -160,9 +144,7 @@ class Emulator:
 
     def http_functions(self) -> list[str]:
         """The functions a browser or curl reaches first: behind routes (in their order), then URLs."""
-        named = [route.function for route in self.project.routes]
-        named += [name for name, function in self.project.functions.items() if function.url is not None]
-        return list(dict.fromkeys(named))
+        return http_functions(self.project)
 
     def end_leftovers(self) -> None:
         """End what an emulator killed on this state folder left running (see :mod:`.leftovers`)."""
@@ -235,6 +217,8 @@ class Emulator:
         await self.close()
 
     async def close(self) -> None:
+        if self.head is not None:  # never adopted (no prewarm)
+            self.head.abandon()
         if self.services is not None:  # first: no new events while the rest stops
             await self.services.close()
         if self.reloader is not None:

@@ -8,7 +8,9 @@ import math
 from collections.abc import Awaitable
 
 from lambdaworks.local.debugging import is_debugged
+from lambdaworks.local.headstart import startable
 from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
+from lambdaworks.local.launch import Launched
 from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
@@ -118,22 +120,26 @@ class Invoker:
         task.add_done_callback(self.background.discard)
         return task
 
-    async def prewarm(self, names: list[str]) -> None:
+    async def prewarm(self, names: list[str], head: Launched | None = None) -> None:
         """Start one environment of each function in ``names``, one after another (each init runs
         alone: the first function's is not slowed by the others'), skipping functions that cannot run
         here or run under a debugger. An init that fails is logged as at a cold start, and the first
-        invocation starts afresh."""
-        for name in names:
-            function = self.project.functions.get(name)
-            if function is None or function.unsupported or is_debugged(function):
-                continue
-            env = await self.pool(name).prewarm(first=True)
-            if env is not None and await env.initialised():
-                # a request that waited for this init is answered before the next process starts (a
-                # fork holds the loop for milliseconds), unless it runs long
-                answer = env.waiting_for_init()
-                if answer is not None:
-                    await asyncio.wait({answer}, timeout=PREWARM_PATIENCE)
+        invocation starts afresh. ``head``: a process started already for one of them (adopted)."""
+        try:
+            for name in names:
+                if not startable(self.project, name):
+                    continue
+                launched = head if head is not None and head.function == name else None
+                env = await self.pool(name).prewarm(first=True, launched=launched)
+                if env is not None and await env.initialised():
+                    # a request that waited for this init is answered before the next process starts (a
+                    # fork holds the loop for milliseconds), unless it runs long
+                    answer = env.waiting_for_init()
+                    if answer is not None:
+                        await asyncio.wait({answer}, timeout=PREWARM_PATIENCE)
+        finally:  # cancelled before its turn, or not among ``names``
+            if head is not None:
+                head.abandon()
 
     async def reload(self, functions: set[str]) -> None:
         """Retire the environments of ``functions`` after the live project changed (and close the pools of

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from lambdaworks.local.environment import Environment
 from lambdaworks.local.invocation import Invocation, Outcome
+from lambdaworks.local.launch import Launched
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Function
 
@@ -139,20 +140,22 @@ class FunctionPool:
             await self.prewarm()
         await asyncio.gather(*(env.kill("retired") for env in idle))
 
-    async def prewarm(self, first: bool = False) -> Environment | None:
+    async def prewarm(self, first: bool = False, launched: Launched | None = None) -> Environment | None:
         """Start an environment before an invocation asks for one (its init runs now): idle at once,
         so the first invocation takes it and waits only for what is left of its init (one that comes
         while its process starts waits for that too, rather than starting another). ``first``: only
         if the function has no environment yet (at the emulator's start, an invocation may have come
-        first)."""
+        first). ``launched``: adopt this process, started already (else it is ended)."""
         if self.size >= self.function.concurrency or (first and self.size):
+            if launched is not None:
+                launched.abandon()
             return None
         generation = self.generation
         env = Environment(self.function, self.on_output, self.host)
         self.busy.add(env)  # counted while its process starts
         started = self.prewarming = asyncio.get_running_loop().create_future()
         try:
-            await env.start()
+            await env.start(launched)
         finally:
             self.busy.discard(env)
             started.set_result(None)  # its waiters run after it is idle (below): callbacks come later

@@ -100,11 +100,11 @@ DEFAULT_HOST = HostVariables()
 
 def local_variables(project: Project, host: HostVariables, services_port: int | None = None) -> HostVariables:
     """``host`` with what the emulator gives each of ``project``'s functions: the bytecode of its code
-    goes to the project's ``.lambdaworks/``, never into the code folder; while the local
-    AWS services run on ``services_port``, their endpoint and dummy credentials (unless the user
-    passes real ones with ``--pass-aws-credentials``)."""
+    goes to the project's ``.lambdaworks/``, never into the code folder; when the project has AWS
+    resources, the endpoint of the local services on ``services_port`` and dummy credentials
+    (unless the user passes real ones with ``--pass-aws-credentials``)."""
     given = {BYTECODE_VARIABLE: str(layout.pycache_dir(project.root))}
-    if services_port is not None and not host.pass_aws_credentials:
+    if services_port is not None and project.services and not host.pass_aws_credentials:
         given.update(AWS_ENDPOINT_URL=f"http://127.0.0.1:{services_port}", **SERVICE_CREDENTIALS)
     return host.giving(**given)
 
