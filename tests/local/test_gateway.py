@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -200,7 +201,9 @@ def test_integration_timeout_is_a_504_and_the_function_runs_on(emulator: LiveEmu
     assert status == 200  # the environment was released, not leaked
 
 
-def test_busy_port_is_an_actionable_error() -> None:
+def test_busy_port_is_an_actionable_error(tmp_path: Path) -> None:
+    """dev starts the first environment before it binds its ports (local/headstart.py): that
+    environment goes too, with its /tmp."""
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -210,9 +213,11 @@ def test_busy_port_is_an_actionable_error() -> None:
             capture_output=True,
             text=True,
             timeout=30,
+            env={**os.environ, "TMPDIR": str(tmp_path)},
         )
     assert result.returncode == 1
     assert f"Port {port} on 127.0.0.1 is in use by another program. Either stop it or pass --port" in result.stderr
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("lambdaworks-Echo-tmp-")] == []
 
 
 def test_ctrl_c_stops_cleanly_with_no_orphans() -> None:

@@ -6,9 +6,6 @@ from __future__ import annotations
 import asyncio
 import io
 import json
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -63,24 +60,3 @@ def test_an_unadopted_head_start_leaves_nothing_behind(tmp_path: Path, monkeypat
     launched.abandon()  # once is enough; twice is harmless
     assert launched.process.returncode is not None
     assert list(tmp_path.iterdir()) == []
-
-
-def test_a_busy_port_ends_the_environment_started_ahead(tmp_path: Path) -> None:
-    """``dev`` starts the first environment before it binds its ports: when a port is taken, that
-    environment goes too, with its /tmp."""
-    import socket
-
-    with socket.socket() as taken:
-        taken.bind(("127.0.0.1", 0))
-        taken.listen()
-        port = taken.getsockname()[1]
-        result = subprocess.run(
-            [sys.executable, "-m", "lambdaworks.cli", "dev", str(PROJECT), "--port", str(port)],
-            capture_output=True,
-            text=True,
-            timeout=30,
-            env={**os.environ, "TMPDIR": str(tmp_path)},
-        )
-    assert result.returncode == 1
-    assert "is in use by another program" in result.stderr
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith("lambdaworks-Echo-tmp-")] == []
