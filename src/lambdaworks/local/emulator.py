@@ -123,7 +123,7 @@ class Emulator:
             self.services.invoke_port = ports[1]
         if self.config.prewarm:  # first: their inits run while the rest starts
             head, self.head = self.head, None
-            self._tasks.append(asyncio.create_task(self.invoker.prewarm(self.http_functions(), head)))
+            self._tasks.append(asyncio.create_task(self.invoker.prewarm(http_functions(self.project), head)))
         self.servers = [
             await serve(self.gateway, gateway_sock),
             await serve(InvokeApi(self.invoker, self.live, self.delivery), invoke_sock),
@@ -141,10 +141,6 @@ class Emulator:
             self.reloader = Reloader(self.live, self.changed, force_polling=self.config.force_polling)
             self._tasks.append(await self.reloader.start())  # "Ready" means a save is seen
         return ports
-
-    def http_functions(self) -> list[str]:
-        """The functions a browser or curl reaches first: behind routes (in their order), then URLs."""
-        return http_functions(self.project)
 
     def end_leftovers(self) -> None:
         """End what an emulator killed on this state folder left running (see :mod:`.leftovers`)."""

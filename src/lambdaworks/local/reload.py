@@ -86,7 +86,6 @@ class Reloader:
         self.stop = threading.Event()
         self._rewatch = threading.Event()  # the template moved code: the watcher starts over on new folders
         self._watching: asyncio.Future[None] | None = None
-        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def start(self) -> asyncio.Task[None]:
         """Run :meth:`run` in a task, and return it once a file saved from now on is seen (the
@@ -101,7 +100,7 @@ class Reloader:
         if self.force_polling:
             await self._poll()
             return
-        loop = self._loop = asyncio.get_running_loop()
+        loop = asyncio.get_running_loop()
         found: asyncio.Queue[set[Path] | Exception] = asyncio.Queue()
         threading.Thread(
             target=self._watch, args=(loop, found.put_nowait), name="lambdaworks-reload", daemon=True
@@ -119,9 +118,10 @@ class Reloader:
     def is_set(self) -> bool:
         """Whether the running watcher should return. watchfiles asks this every ``step`` from the
         watcher it has set up: the first time, we know changes are seen from now on."""
-        if self._watching is not None and self._loop is not None:
+        watching = self._watching  # read once: the loop's thread clears it
+        if watching is not None:
             with contextlib.suppress(RuntimeError):  # the loop closed under us
-                self._loop.call_soon_threadsafe(self._watched)
+                watching.get_loop().call_soon_threadsafe(self._watched)
         return self.stop.is_set() or self._rewatch.is_set()
 
     def _watched(self) -> None:
