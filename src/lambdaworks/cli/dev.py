@@ -213,8 +213,8 @@ def serve(
     log_stream = log_file.open("a", encoding="utf-8") if log_file else None
 
     async def run() -> None:
-        emulator = Emulator(config, project, Logs(sys.stdout, log_stream), head)
-        gateway_port, api_port = await emulator.start()
+        emulator = Emulator(config, project, Logs(sys.stdout, log_stream))
+        gateway_port, api_port = await emulator.start(head)
         warnings = [*project.warnings, *notes, *startup_warnings(project, emulator.gateway.authorization.jwt)]
         for warning in warnings:
             click.secho(f"warning: {warning}", fg="yellow", err=True)

@@ -59,12 +59,8 @@ def _bind(host: str, port: int, option: str) -> socket.socket:
 class Emulator:
     """Serves one loaded project until stopped."""
 
-    def __init__(
-        self, config: EmulatorConfig, project: Project, logs: Logs | None = None, head: Launched | None = None
-    ) -> None:
-        """``head``: the first function's environment, started already (:mod:`.headstart`)."""
+    def __init__(self, config: EmulatorConfig, project: Project, logs: Logs | None = None) -> None:
         self.config = config
-        self.head = head
         if config.debug is not None:  # debugged functions: their port, one environment, no limits
             project = config.debug.apply(project)
         self.live = LiveProject(project)  # the one holder of the project served now
@@ -94,16 +90,18 @@ class Emulator:
     def project(self) -> Project:
         return self.live.current
 
-    async def start(self) -> tuple[int, int]:
+    async def start(self, head: Launched | None = None) -> tuple[int, int]:
         """Bind both ports (actionable error when taken) and start serving; returns the ports. What
-        started is stopped again if it fails."""
+        started is stopped again if it fails. ``head``: the first function's environment, started
+        already (:mod:`.headstart`), for the prewarm to adopt; whoever started it ends it if the
+        prewarm never gets it."""
         try:
-            return await self._start()
+            return await self._start(head)
         except BaseException:
             await self.close()
             raise
 
-    async def _start(self) -> tuple[int, int]:
+    async def _start(self, head: Launched | None) -> tuple[int, int]:
         if self.record is not None:
             self.end_leftovers()
         gateway_sock = _bind(self.config.host, self.config.port, "--port")
@@ -122,7 +120,6 @@ class Emulator:
                 raise
             self.services.invoke_port = ports[1]
         if self.config.prewarm:  # first: their inits run while the rest starts
-            head, self.head = self.head, None
             self._tasks.append(asyncio.create_task(self.invoker.prewarm(http_functions(self.project), head)))
         self.servers = [
             await serve(self.gateway, gateway_sock),
@@ -213,8 +210,6 @@ class Emulator:
         await self.close()
 
     async def close(self) -> None:
-        if self.head is not None:  # never adopted (no prewarm)
-            self.head.abandon()
         if self.services is not None:  # first: no new events while the rest stops
             await self.services.close()
         if self.reloader is not None:

@@ -35,10 +35,8 @@ class RuntimeApi:
     def __init__(self, function: Function) -> None:
         self.function = function
         self.server: asyncio.Server | None = None
-        self.port = 0
         self.sockets: RuntimeSockets | None = None
         self.unix_server: asyncio.Server | None = None
-        self.unix_address: str | None = None  # the fast lane's socket, for our bootstrap
         self.connection: LaneConnection | None = None  # our bootstrap's lane
         self.lane: LaneConnection | None = None  # the same, while it waits for an invocation
         self.on_output: Callable[[bytes], None] | None = None  # the lane's OUTPUT frames go here
@@ -57,12 +55,10 @@ class RuntimeApi:
         """Serve on ``sockets`` (listening since before the process started), else on new ones."""
         sockets = sockets or RuntimeSockets.open()
         self.sockets = sockets
-        self.port = sockets.port
         self.server = await serve(self, sockets.http)
         if sockets.lane is not None:
             loop = asyncio.get_running_loop()
             self.unix_server = await loop.create_unix_server(lambda: LaneConnection(self), sock=sockets.lane)
-            self.unix_address = sockets.lane_address
         self.ready = asyncio.get_running_loop().create_future()
 
     def close(self) -> None:
