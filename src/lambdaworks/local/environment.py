@@ -129,8 +129,7 @@ class Environment:
     async def invoke(self, invocation: Invocation) -> Outcome:
         """Run one invocation here; never raises for function failures."""
         assert self.api.ready is not None
-        loop = self.api.ready.get_loop()  # asyncio.get_running_loop() makes a getpid() system call
-        invocation.future = loop.create_future()
+        invocation.future = self.api.ready.get_loop().create_future()  # get_running_loop() calls getpid()
         cold = not self.api.initialised
         if cold:
             self._cold_invocation = invocation
@@ -143,23 +142,46 @@ class Environment:
                 )
             if invocation.future.done():  # the process died (or reported an init error) before asking for work
                 return self._outcome(invocation, *invocation.future.result())
+        self.begin(invocation)
+        try:
+            result = await invocation.future
+        finally:
+            invocation.cancel_timer()
+        self.end_output()  # what the function wrote before its result is logged before END, as on Lambda
+        return await self.finish(invocation, *result)
+
+    def begin(self, invocation: Invocation) -> asyncio.Future[tuple[str, bytes, str]]:
+        """Hand ``invocation`` to the initialised process, with its timeout set: the future of its
+        (kind, body, error type), kind "timeout" once its time is up."""
+        assert self.api.ready is not None
+        loop = self.api.ready.get_loop()  # asyncio.get_running_loop() makes a getpid() system call
+        if invocation.future is None:
+            invocation.future = loop.create_future()
+        future = invocation.future
         self.api.dispatch(invocation)
         if self._memory_timer is None:  # a timer, not a task: nothing wakes per invocation
             self._memory_timer = loop.call_later(MEMORY_EVERY, self._watch_memory)
-        timer = loop.call_later(self.function.timeout + 0.05, _expire, invocation.future)  # cheaper than wait_for
-        try:
-            kind, body, error_type = await invocation.future
-        finally:
-            timer.cancel()
-        self.end_output()  # what the function wrote before its result is logged before END, as on Lambda
+        invocation.timer = loop.call_later(self.function.timeout + 0.05, _expire, future)  # cheaper than wait_for
+        return future
+
+    def conclude(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome | None:
+        """The outcome of an invocation that ended; None for one whose time ran out, which :meth:`finish`
+        ends. (An invocation that keeps its logs, ``tail``, has all of them: :meth:`end_output` came first.)"""
+        invocation.cancel_timer()
         if invocation.tail:
             self.api.current = None
         if kind == "timeout":
-            await self.kill("timeout")
-            return self._failure(
-                invocation, "Sandbox.Timedout", f"Task timed out after {self.function.timeout:.2f} seconds"
-            )
+            return None
         return self._outcome(invocation, kind, body, error_type)
+
+    async def finish(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome:
+        """:meth:`conclude`, and for a timed-out invocation the process killed and Lambda's error."""
+        outcome = self.conclude(invocation, kind, body, error_type)
+        if outcome is not None:
+            return outcome
+        await self.kill("timeout")
+        message = f"Task timed out after {self.function.timeout:.2f} seconds"
+        return self._failure(invocation, "Sandbox.Timedout", message)
 
     def _outcome(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome:
         duration = (time.perf_counter() - invocation.started) * 1000 if invocation.started else 0.0

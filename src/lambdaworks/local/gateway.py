@@ -9,13 +9,14 @@ malformed result is a 502 ``{"message": "Internal server error"}``. Unknown rout
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Awaitable, Mapping
 from typing import Any
 from urllib.parse import unquote
 
 from lambdaworks.local import cors, jsonio
 from lambdaworks.local.authorizers import Authorization
-from lambdaworks.local.http import Request, Response, json_response
+from lambdaworks.local.http import Deferred, Request, Response, internal_error, json_response
+from lambdaworks.local.invocation import Outcome
 from lambdaworks.local.invoker import QUEUE_WAIT, SYNC_LIMIT, Invoker
 from lambdaworks.local.jwt_auth import JwtVerifier
 from lambdaworks.local.live import LiveProject
@@ -41,6 +42,7 @@ REST_TIMEOUT = 29.0
 HTTP_TIMEOUT = 30.0
 INTERNAL = results.REST_FAILURE[1]
 MISSING_TOKEN = b'{"message":"Missing Authentication Token"}'
+TOO_LARGE = b'{"message":"Request Entity Too Large"}'
 FORWARDED = frozenset(("x-forwarded-for", "x-forwarded-port", "x-forwarded-proto"))  # added unless sent
 MATCHES_KEPT = 4096  # routed (method, path) pairs remembered; forgotten all at once when full
 _UNKNOWN = object()
@@ -125,19 +127,100 @@ class Gateway:
         self.matches: dict[tuple[str, str], tuple[Api, Match] | None] = {}
         self.authorization.clear()
 
-    async def __call__(self, request: Request) -> Response:
+    def __call__(self, request: Request) -> Awaitable[Response] | Deferred | Response:
+        """The answer: at once (no route, a preflight), deferred (a warm environment runs it, with no
+        task), or a coroutine (an authorizer, a cold start, a wait for an environment)."""
         found = self.match(request)
         if self.cors_apis and request.method == "OPTIONS":
             answer = self.preflight(request, found)
             if answer is not None:
                 return answer
         request_id = new_request_id()
-        response = await self.serve(request, found, request_id)
+        if found is None:
+            return self.decorate(request, found, request_id, self.unrouted(request))
+        event = self.event(request, found[0], found[1], request_id)
+        if found[1].route.authorizer is not None:
+            return self.authorized(request, found, request_id, event)
+        return self.invoke(request, found, request_id, event)
+
+    def decorate(
+        self, request: Request, found: tuple[Api, Match] | None, request_id: str, response: Response
+    ) -> Response:
+        """``response`` with what the API adds to every answer: REST's request id, an HTTP API's CORS."""
         if found is None or found[0].kind == "rest":  # REST APIs name the request in every answer
             response.headers.append(("x-amzn-RequestId", request_id))
         elif self.cors_apis and found[0].cors is not None:
             return cors.http_decorate(found[0].cors, request, response)
         return response
+
+    def unrouted(self, request: Request) -> Response:
+        """The answer to a request no route matches: an HTTP API's 404, else REST's 403."""
+        if any(api.kind == "http" for api in self.project.apis.values()) and not any(
+            api.kind == "rest" and self.routers[name].allows_path(routed_path(api, request.path) or request.path)
+            for name, api in self.project.apis.items()
+        ):
+            return json_response(404, b'{"message":"Not Found"}')
+        return json_response(403, MISSING_TOKEN, [("x-amzn-ErrorType", "MissingAuthenticationTokenException")])
+
+    async def authorized(
+        self, request: Request, found: tuple[Api, Match], request_id: str, event: dict[str, Any]
+    ) -> Response:
+        """Ask the route's authorizer, then invoke (its context in the event) or answer its refusal."""
+        api, match = found
+        assert match.route.authorizer is not None
+        verdict = await self.authorization.check(request, api, match.route, event)
+        if verdict.response is not None:
+            return self.decorate(request, found, request_id, verdict.response)
+        if verdict.context is not None:
+            event["requestContext"]["authorizer"] = verdict.context
+        answer = self.invoke(request, found, request_id, event, warm=False)
+        assert not isinstance(answer, Deferred)
+        return answer if isinstance(answer, Response) else await answer
+
+    def invoke(
+        self, request: Request, found: tuple[Api, Match], request_id: str, event: dict[str, Any], warm: bool = True
+    ) -> Deferred | Awaitable[Response] | Response:
+        """Invoke the route's function with ``event``: on a warm environment with no task (deferred) if
+        ``warm``, else through the invoker's full path (a coroutine)."""
+        api, match = found
+        payload = jsonio.dumps(event)
+        if len(payload) > SYNC_LIMIT:
+            return self.decorate(request, found, request_id, json_response(413, TOO_LARGE))
+        route = match.route
+        timeout = route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
+        deferred = Deferred()
+
+        def answer(outcome: Outcome) -> None:
+            try:
+                response = self.outcome_response(outcome, api, request, route.payload_version)
+            except Exception as exc:  # never leave a connection without an answer
+                response = internal_error(exc)
+            deferred.resolve(self.decorate(request, found, request_id, response))
+
+        if warm and self.invoker.start_warm(route.function, payload, timeout, QUEUE_WAIT, answer):
+            return deferred
+        return self.invoked(request, found, request_id, payload, timeout)
+
+    async def invoked(
+        self, request: Request, found: tuple[Api, Match], request_id: str, payload: bytes, timeout: float
+    ) -> Response:
+        """The function's answer through the invoker's full path: throttling, timeouts, cold starts."""
+        api, match = found
+        try:
+            outcome = await self.invoker.invoke_within(match.route.function, payload, timeout, wait=QUEUE_WAIT)
+        except Throttled:
+            response = json_response(429, b'{"message":"Too Many Requests"}')
+        except asyncio.TimeoutError:
+            response = json_response(504, b'{"message": "Endpoint request timed out"}')
+        else:
+            response = self.outcome_response(outcome, api, request, match.route.payload_version)
+        return self.decorate(request, found, request_id, response)
+
+    def outcome_response(self, outcome: Outcome, api: Api, request: Request, payload_version: str) -> Response:
+        """The HTTP answer to an invocation's outcome: API Gateway's 502 for a function error."""
+        if outcome.failed:
+            return json_response(*(results.REST_FAILURE if api.kind == "rest" else results.HTTP_FAILURE))
+        return self.response(outcome.payload, api, request, payload_version)
 
     def preflight(self, request: Request, found: tuple[Api, Match] | None) -> Response | None:
         """The gateway's own answer to an OPTIONS request, when CORS is configured for it."""
@@ -155,37 +238,6 @@ class Gateway:
             if methods:  # a path of this REST API: SAM's OPTIONS mock answers
                 return cors.rest_preflight(api.cors, methods)
         return None
-
-    async def serve(self, request: Request, found: tuple[Api, Match] | None, request_id: str) -> Response:
-        """Route, authorize and invoke: the response of the matched route's integration."""
-        if found is None:
-            if any(api.kind == "http" for api in self.project.apis.values()) and not any(
-                api.kind == "rest" and self.routers[name].allows_path(routed_path(api, request.path) or request.path)
-                for name, api in self.project.apis.items()
-            ):
-                return json_response(404, b'{"message":"Not Found"}')
-            return json_response(403, MISSING_TOKEN, [("x-amzn-ErrorType", "MissingAuthenticationTokenException")])
-        api, match = found
-        event = self.event(request, api, match, request_id)
-        if match.route.authorizer is not None:
-            verdict = await self.authorization.check(request, api, match.route, event)
-            if verdict.response is not None:
-                return verdict.response
-            if verdict.context is not None:
-                event["requestContext"]["authorizer"] = verdict.context
-        payload = jsonio.dumps(event)
-        if len(payload) > SYNC_LIMIT:
-            return json_response(413, b'{"message":"Request Entity Too Large"}')
-        timeout = match.route.integration_timeout or (REST_TIMEOUT if api.kind == "rest" else HTTP_TIMEOUT)
-        try:
-            outcome = await self.invoker.invoke_within(match.route.function, payload, timeout, wait=QUEUE_WAIT)
-        except Throttled:
-            return json_response(429, b'{"message":"Too Many Requests"}')
-        except asyncio.TimeoutError:
-            return json_response(504, b'{"message": "Endpoint request timed out"}')
-        if outcome.failed:
-            return json_response(*(results.REST_FAILURE if api.kind == "rest" else results.HTTP_FAILURE))
-        return self.response(outcome.payload, api, request, match.route.payload_version)
 
     def match(self, request: Request) -> tuple[Api, Match] | None:
         """The most specific route of any API (the first API declared wins a tie); remembered per

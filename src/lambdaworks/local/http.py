@@ -14,7 +14,7 @@ import contextlib
 import socket
 import weakref
 from collections import deque
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from http import HTTPStatus
 from typing import cast
@@ -53,9 +53,35 @@ class Response:
     body: bytes = b""
 
 
+class Deferred:
+    """An answer to come, handed over by a plain call when it is ready: no task, no future, no turn of
+    the event loop between the answer and its write (the gateway's warm path)."""
+
+    __slots__ = ("_response", "_then")
+
+    def __init__(self) -> None:
+        self._then: Callable[[Response], None] | None = None
+        self._response: Response | None = None
+
+    def then(self, callback: Callable[[Response], None]) -> None:
+        """Call ``callback`` with the response once it is ready (now, if it is)."""
+        if self._response is not None:
+            callback(self._response)
+        else:
+            self._then = callback
+
+    def resolve(self, response: Response) -> None:
+        """The response is ready: handed to the callback now."""
+        then, self._then = self._then, None
+        if then is not None:
+            then(response)
+        else:
+            self._response = response
+
+
 #: Answers a request: a coroutine function, or a plain function that returns a Response when it can
-#: answer at once (sent without creating a task) and an awaitable when it must wait.
-Handler = Callable[[Request], "Awaitable[Response] | Response"]
+#: answer at once (sent without creating a task), a Deferred answer, or an awaitable when it must wait.
+Handler = Callable[[Request], "Awaitable[Response] | Deferred | Response"]
 
 
 def json_response(status: int, body: bytes, headers: list[tuple[str, str]] | None = None) -> Response:
@@ -83,7 +109,8 @@ def encode_response(response: Response, keep_alive: bool = True, head: bool = Fa
     return start + response.body if response.body and not head else start
 
 
-def _internal_error(exc: Exception) -> Response:
+def internal_error(exc: Exception) -> Response:
+    """The 500 answer to a request whose handler failed."""
     return json_response(500, f'{{"message": "lambdaworks internal error: {type(exc).__name__}: {exc}"}}'.encode())
 
 
@@ -106,8 +133,9 @@ class _Connection(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
         self.client: tuple[str, int] = ("", 0)
         self.local_port = 0
-        self.pending: deque[tuple[Request | Response | Awaitable[Response], bool, bool]] = deque()
-        self.worker: asyncio.Task[None] | None = None
+        self.pending: deque[tuple[Request | Response, bool, bool]] = deque()  # behind the answer in progress
+        self.worker: asyncio.Task[None] | Deferred | None = None  # the answer in progress
+        self.unstarted: Awaitable[Response] | None = None  # its handler's coroutine, until its task runs
         self.outbox: list[bytes] = []
         self.closing = False
         self.ended = False  # the client half-closed: answer what it sent, then close
@@ -171,12 +199,12 @@ class _Connection(asyncio.Protocol):
         self._drop_pending()  # a handler already running finishes; its answer has nowhere to go
 
     def _drop_pending(self) -> None:
-        """Forget the answers not started; a handler's coroutine among them is closed, so it does not
-        warn ``coroutine ... was never awaited`` when collected (a stop, a client gone)."""
-        for item, _, _ in self.pending:
-            if isinstance(item, Coroutine):
-                item.close()
+        """Forget the answers not started (a stop, a client gone); a handler's coroutine whose task has
+        not run yet is closed, so it does not warn ``coroutine ... was never awaited`` when collected."""
         self.pending.clear()
+        unstarted, self.unstarted = self.unstarted, None
+        if unstarted is not None and hasattr(unstarted, "close"):
+            unstarted.close()
 
     # -- httptools callbacks --------------------------------------------------------------------
 
@@ -224,41 +252,51 @@ class _Connection(asyncio.Protocol):
         if self.worker is not None:  # answers go out in order: queue behind the one in progress
             self.pending.append((item, keep_alive, head))
             return
-        answer = item if isinstance(item, Response) else self._call(item)
-        if isinstance(answer, Response):
-            self._write(answer, keep_alive, head)
-            return
-        self.pending.append((answer, keep_alive, head))
-        self.worker = self.loop.create_task(self._answer())
+        self._start(item, keep_alive, head)
 
     # -- answering ------------------------------------------------------------------------------
 
-    async def _answer(self) -> None:
-        try:
-            while self.pending and not self.closing:
-                item, keep_alive, head = self.pending.popleft()
-                answer = self._call(item) if isinstance(item, Request) else item
-                self._write(answer if isinstance(answer, Response) else await self._finish(answer), keep_alive, head)
-                self._flush()
-        finally:
-            self.worker = None
-            if self.closing:  # cancelled at a stop, or the client went: what was not answered goes
-                self._drop_pending()
-            self._close_if_done()  # a client that half-closed has had every answer
+    def _start(self, item: Request | Response, keep_alive: bool, head: bool) -> None:
+        """Answer ``item``: at once, or when its answer is ready (the request becomes the one in progress)."""
+        answer = item if isinstance(item, Response) else self._call(item)
+        if isinstance(answer, Response):
+            self._write(answer, keep_alive, head)
+        elif isinstance(answer, Deferred):
+            self.worker = answer
+            answer.then(lambda response: self._answered(response, keep_alive, head))
+        else:
+            self.unstarted = answer
+            self.worker = self.loop.create_task(self._await(answer, keep_alive, head))
 
-    def _call(self, request: Request) -> Awaitable[Response] | Response:
+    def _answered(self, response: Response, keep_alive: bool, head: bool) -> None:
+        """The answer in progress is ready: write it, and answer what waited behind it."""
+        self.worker = None
+        self._write(response, keep_alive, head)
+        while self.pending and self.worker is None and not self.closing:
+            self._start(*self.pending.popleft())
+        self._flush()
+        if self.closing:  # the client went: what was not answered goes
+            self._drop_pending()
+        self._close_if_done()  # a client that half-closed has had every answer
+
+    async def _await(self, answer: Awaitable[Response], keep_alive: bool, head: bool) -> None:
+        self.unstarted = None
+        try:
+            response = await answer
+        except asyncio.CancelledError:  # a stop: what was not answered goes
+            self.worker = None
+            self._drop_pending()
+            self._close_if_done()
+            raise
+        except Exception as exc:  # never drop a connection without an answer
+            response = internal_error(exc)
+        self._answered(response, keep_alive, head)
+
+    def _call(self, request: Request) -> Awaitable[Response] | Deferred | Response:
         try:
             return self.handler(request)
         except Exception as exc:
-            return _internal_error(exc)
-
-    async def _finish(self, answer: Awaitable[Response]) -> Response:
-        try:
-            return await answer
-        except asyncio.CancelledError:
-            raise
-        except Exception as exc:  # never drop a connection without an answer
-            return _internal_error(exc)
+            return internal_error(exc)
 
     def _write(self, response: Response, keep_alive: bool, head: bool = False) -> None:
         if self.closing or self.transport is None:

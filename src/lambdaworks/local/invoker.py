@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
 
 from lambdaworks.local.debugging import is_debugged
+from lambdaworks.local.environment import Environment
 from lambdaworks.local.headstart import startable
 from lambdaworks.local.invocation import INIT_TIMEOUT, Invocation, Outcome, error_body
 from lambdaworks.local.launch import Launched
@@ -16,6 +18,8 @@ from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
 from lambdaworks.project.model import Project
+
+T = TypeVar("T")
 
 #: Lambda's invocation payload limits: synchronous (the gateway's requests too) and asynchronous.
 SYNC_LIMIT = 6 * 1024 * 1024
@@ -38,7 +42,7 @@ class Invoker:
         self.logs = logs or Logs()
         self.host = host  # which of the shell's variables reach the functions
         self.pools: dict[str, FunctionPool] = {}
-        self.background: set[asyncio.Task[Outcome]] = set()
+        self.background: set[asyncio.Future[Any]] = set()
 
     @property
     def project(self) -> Project:
@@ -74,16 +78,29 @@ class Invoker:
         function = self.project.functions[name]
         if function.unsupported:
             return self.refuse(name, invocation.request_id, function.unsupported)
-        request_id = invocation.request_id
-        start = f"START RequestId: {request_id} Version: $LATEST"
-        self.logs.line(name, start, request_id=request_id)
+        start = self._started(name, invocation)
         outcome = await self.pool(name).invoke(invocation, wait)
+        end, report = self._ended(name, invocation, outcome)
+        if tail:  # the Invoke API's LogType=Tail: the invocation's whole log, Lambda's lines too
+            outcome.logs = f"{start}\n{outcome.logs}{end}\n{report}\n"
+        return outcome
+
+    def _started(self, name: str, invocation: Invocation) -> str:
+        """Log Lambda's START line for ``invocation``, and return it."""
+        start = f"START RequestId: {invocation.request_id} Version: $LATEST"
+        self.logs.line(name, start, request_id=invocation.request_id)
+        return start
+
+    def _ended(self, name: str, invocation: Invocation, outcome: Outcome) -> tuple[str, str]:
+        """Log how ``invocation`` ended (a timeout's or a crash's message) and Lambda's END and REPORT
+        lines, and return those two."""
+        request_id = invocation.request_id
         if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
             self.logs.line(name, json.loads(outcome.payload)["errorMessage"])
         duration = outcome.duration_ms
         report = (
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
-            f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {function.memory_size} MB\t"
+            f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {self.project.functions[name].memory_size} MB\t"
             f"Max Memory Used: {outcome.max_memory_mb} MB\t"  # AWS's REPORT line ends with a tab
         )
         if outcome.init_duration_ms is not None:
@@ -91,9 +108,7 @@ class Invoker:
         end = f"END RequestId: {request_id}"
         self.logs.line(name, end, request_id=request_id)
         self.logs.line(name, report, request_id=request_id, duration_ms=round(duration, 3))
-        if tail:  # the Invoke API's LogType=Tail: the invocation's whole log, Lambda's lines too
-            outcome.logs = f"{start}\n{outcome.logs}{end}\n{report}\n"
-        return outcome
+        return end, report
 
     def invoke_within(self, name: str, payload: bytes, limit: float, *, wait: float = 0.0) -> Awaitable[Outcome]:
         """:meth:`invoke` for a caller that gives up after ``limit`` seconds (API Gateway's integration
@@ -101,12 +116,70 @@ class Invoker:
         end and REPORT. When the function's own limits (the wait for an environment, init and its
         timeout) end it first anyway, no timer is set, and the invocation itself is returned."""
         invocation = self.invoke(name, payload, wait=wait)
-        function = self.project.functions[name]
-        if is_debugged(function):  # under a debugger: a paused breakpoint is no 504
-            return invocation
-        if wait + INIT_TIMEOUT + function.timeout < limit:
+        if not self._needs_timer(name, limit, wait):
             return invocation
         return asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
+
+    def _needs_timer(self, name: str, limit: float, wait: float) -> bool:
+        """Whether a caller that gives up after ``limit`` seconds may see ``name``'s invocation outlast
+        it (not under a debugger: a paused breakpoint is no 504)."""
+        function = self.project.functions[name]
+        return not is_debugged(function) and wait + INIT_TIMEOUT + function.timeout >= limit
+
+    def start_warm(
+        self, name: str, payload: bytes, limit: float, wait: float, answer: Callable[[Outcome], None]
+    ) -> bool:
+        """Invoke ``name`` on an idle, initialised environment with no task and no await (the gateway's
+        warm path): ``answer`` gets the outcome as soon as the result comes, and the output's last lines
+        and END and REPORT are logged right after it. False, with nothing started, where :meth:`invoke_within`
+        is needed (with ``limit`` and ``wait``, its arguments): no environment is warm, the function
+        cannot run here or runs under a debugger, or it may outlast ``limit``."""
+        function = self.project.functions[name]
+        if function.unsupported or is_debugged(function) or self._needs_timer(name, limit, wait):
+            return False
+        pool = self.pool(name)
+        env = pool.take()
+        if env is None:
+            return False
+        generation = pool.generation
+        invocation = Invocation(payload=payload)
+        self._started(name, invocation)
+
+        def ended(future: asyncio.Future[tuple[str, bytes, str]]) -> None:
+            if future.cancelled():  # the environment went with the emulator
+                return
+            result = future.result()
+            outcome = env.conclude(invocation, *result)
+            if outcome is None or not pool.give_back(env, generation):  # a kill, a release, a caller to wake
+                ending = self._end_slowly(name, pool, env, generation, invocation, result, answer)
+                self.keep(asyncio.ensure_future(ending))
+                return
+            answer(outcome)
+            env.end_output()
+            self._ended(name, invocation, outcome)
+
+        env.begin(invocation).add_done_callback(ended)
+        return True
+
+    async def _end_slowly(
+        self,
+        name: str,
+        pool: FunctionPool,
+        env: Environment,
+        generation: int,
+        invocation: Invocation,
+        result: tuple[str, bytes, str],
+        answer: Callable[[Outcome], None],
+    ) -> None:
+        """:meth:`start_warm`'s end when it needs an await: a timed-out process killed, the environment
+        released."""
+        env.end_output()
+        try:
+            outcome = await env.finish(invocation, *result)
+        finally:
+            await pool.release(env, generation)
+        self._ended(name, invocation, outcome)
+        answer(outcome)
 
     def refuse(self, name: str, request_id: str, reason: str) -> Outcome:
         """The outcome of a function the emulator cannot run: a function error saying why, logged."""
@@ -114,7 +187,7 @@ class Invoker:
         self.logs.line(name, message)
         return Outcome(request_id, error_body(request_id, UNSUPPORTED, message), UNSUPPORTED, logs=message + "\n")
 
-    def keep(self, task: asyncio.Task[Outcome]) -> asyncio.Task[Outcome]:
+    def keep(self, task: asyncio.Future[T]) -> asyncio.Future[T]:
         """Hold ``task`` until it ends (the loop keeps only weak references), and cancel it on close."""
         self.background.add(task)
         task.add_done_callback(self.background.discard)

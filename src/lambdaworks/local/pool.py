@@ -50,10 +50,10 @@ class FunctionPool:
         return len(self.idle) + len(self.busy)
 
     def take(self) -> Environment | None:
-        """The last idle environment if it is alive (no await: the warm path is plain calls); else
-        :meth:`acquire` ends the dead ones and starts what is needed."""
+        """The last idle environment if it is alive and initialised (no await: the warm path is plain
+        calls); else :meth:`acquire` ends the dead ones, waits for an init or starts what is needed."""
         idle = self.idle
-        if idle and idle[-1].alive:
+        if idle and idle[-1].alive and idle[-1].api.initialised:
             env = idle.pop()
             self.busy.add(env)
             return env
