@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 import traceback
+from json.scanner import make_scanner
 
 from lambdaworks.runtime.context import LambdaContext
 from lambdaworks.runtime.logformat import CURRENT
@@ -104,15 +105,60 @@ def _json_default(value: Any) -> Any:
 ENCODER = json.JSONEncoder(default=_json_default, ensure_ascii=ASCII_ONLY)
 
 
+def _c_encoder() -> tuple[Any, dict[int, Any]] | None:
+    """json's C encoder, made once with ENCODER's options (``ENCODER.encode`` makes one per call, in
+    Python), and the dict it tracks containers in; None where this Python has none, or builds it
+    another way (checked on a sample)."""
+    from json import encoder
+
+    make = getattr(encoder, "c_make_encoder", None)
+    if make is None:
+        return None
+    markers: dict[int, Any] = {}
+    try:
+        encode = make(
+            markers,
+            _json_default,
+            encoder.encode_basestring_ascii if ASCII_ONLY else encoder.encode_basestring,
+            None,
+            ": ",
+            ", ",
+            False,
+            False,
+            True,
+        )
+        sample = {"a": [1, 2.5, "\u00e9", None, True, float("inf")], "b": {}}
+        if "".join(encode(sample, 0)) != ENCODER.encode(sample):
+            return None
+    except Exception:
+        return None
+    return encode, markers
+
+
+_C_ENCODER = _c_encoder()
+
+
 def marshal(result: Any) -> tuple[bytes, str]:
     """The response body and its content type: bytes as they are, anything else as JSON."""
     if isinstance(result, bytes):
         return result, "application/unknown"
     try:
-        text = ENCODER.encode(result)
+        if _C_ENCODER is None or isinstance(result, str):
+            text = ENCODER.encode(result)
+        else:
+            encode, markers = _C_ENCODER
+            try:
+                text = "".join(encode(result, 0))
+            finally:
+                markers.clear()  # what a failed encoding left behind would read as a cycle next time
     except Exception as exc:
         raise RuntimeFault("Runtime.MarshalError", f"Unable to marshal response: {exc}") from None
     return text.encode("utf-8", "surrogatepass"), "application/json"
+
+
+#: json's C scanner, called straight: one call for a compact event where ``json.loads`` takes three
+#: Python frames and two whitespace matches.
+_SCAN: Any = make_scanner(json.JSONDecoder())  # type: ignore[arg-type]  # a decoder is what it takes
 
 
 def unmarshal(body: bytes, content_type: str) -> Any:
@@ -121,7 +167,14 @@ def unmarshal(body: bytes, content_type: str) -> Any:
         return body
     try:
         if body[:1] in (b"{", b"[") and body[1:2] != b"\x00":  # UTF-8 (so every event Lambda sends):
-            return json.loads(body.decode("utf-8", "surrogatepass"))  # json.loads(bytes) sniffs first
+            text = body.decode("utf-8", "surrogatepass")  # json.loads(bytes) sniffs first
+            try:
+                event, end = _SCAN(text, 0)
+                if end == len(text):
+                    return event
+            except StopIteration:  # json.loads says what is wrong
+                pass
+            return json.loads(text)  # whitespace around the value, or what follows it: json's verdict
         return json.loads(body)  # UTF-16 and UTF-32 too, as the Python runtime takes them
     except Exception as exc:
         raise RuntimeFault("Runtime.UnmarshalError", f"Unable to unmarshal input: {exc}") from None
@@ -292,14 +345,26 @@ def set_trace_id(value: str) -> None:
     the life of the process (32 MB in 300,000 invocations), and the call costs more than the rest of
     a warm invocation's bookkeeping. A child process started without ``env=`` inherits the C
     environment and so not this value; ``env=os.environ`` (or a copy) hands it on."""
+    if _TRACE_SLOT is None:  # not CPython's os._Environ: the public way
+        os.environ[TRACE_ID] = value
+    else:
+        data, key, encode_value = _TRACE_SLOT
+        data[key] = encode_value(value)
+
+
+def _trace_slot() -> tuple[dict[Any, Any], Any, Any] | None:
+    """Where :func:`set_trace_id` writes (``os.environ``'s own dict, the key as it is stored, and how a
+    value is stored), found once; None where ``os.environ`` is not CPython's."""
     environ = os.environ
     data = getattr(environ, "_data", None)
     encode_key = getattr(environ, "encodekey", None)
     encode_value = getattr(environ, "encodevalue", None)
     if isinstance(data, dict) and encode_key is not None and encode_value is not None:
-        data[encode_key(TRACE_ID)] = encode_value(value)
-    else:  # not CPython's os._Environ: the public way
-        environ[TRACE_ID] = value
+        return data, encode_key(TRACE_ID), encode_value
+    return None
+
+
+_TRACE_SLOT = _trace_slot()
 
 
 def flush_output() -> None:
