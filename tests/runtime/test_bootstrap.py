@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from lambdaworks.runtime.bootstrap import RuntimeFault, unmarshal
+from lambdaworks.runtime.bootstrap import ENCODER, RuntimeFault, marshal, unmarshal
 
 SCRIPT = """
 import os
@@ -45,6 +45,7 @@ def test_each_invocation_trace_id_is_seen_by_python_and_costs_no_memory() -> Non
         b'{"lone": "\xed\xa0\x80"}',  # a UTF-8-encoded surrogate: the runtime's json.loads takes it
         b'"text"',
         b"42",
+        b' {"spaced": 1}\n',  # whitespace around the value: past the scanner, json.loads reads it
     ],
 )
 def test_events_are_unmarshalled_as_json_loads_reads_bytes(payload: bytes) -> None:
@@ -53,8 +54,31 @@ def test_events_are_unmarshalled_as_json_loads_reads_bytes(payload: bytes) -> No
     assert unmarshal(payload, "application/json") == json.loads(payload)
 
 
-@pytest.mark.parametrize("payload", [b'{"a": "\xff"}', b"{", b"[1,"])
+@pytest.mark.parametrize("payload", [b'{"a": "\xff"}', b"{", b"[1,", b'{"a": 1} {"b": 2}', b"{} x"])
 def test_an_event_that_is_not_json_is_an_unmarshal_error(payload: bytes) -> None:
     with pytest.raises(RuntimeFault) as raised:
         unmarshal(payload, "application/json")
     assert raised.value.error_type == "Runtime.UnmarshalError"
+
+
+@pytest.mark.parametrize(
+    "result",
+    [{"a": [1, 2.5, "\u00e9", None, True], "b": {"c": float("nan")}}, ["x", {}], "text", 3, None, 1e300],
+)
+def test_results_are_marshalled_as_the_encoder_writes_them(result: object) -> None:
+    assert marshal(result) == (ENCODER.encode(result).encode(), "application/json")
+
+
+def test_a_result_that_failed_to_marshal_leaves_nothing_behind() -> None:
+    """The C encoder is made once and tracks the containers it is in: a failure half-way through must
+    not leave one marked, or the next result holding it would read as a cycle."""
+    shared: dict[str, list[object]] = {"k": [1, object()]}
+    with pytest.raises(RuntimeFault) as raised:
+        marshal({"shared": shared})
+    assert raised.value.error_type == "Runtime.MarshalError"
+    shared["k"][1] = 2  # what the function returns next time holds the same dict
+    assert marshal({"again": shared}) == (b'{"again": {"k": [1, 2]}}', "application/json")
+    cycle: list[object] = []
+    cycle.append(cycle)
+    with pytest.raises(RuntimeFault, match="Circular reference detected"):
+        marshal(cycle)
