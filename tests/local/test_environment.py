@@ -63,7 +63,8 @@ def test_an_invocation_handed_to_a_runtime_api_client_is_watched_before_it_asks(
 def test_an_environment_runs_in_a_group_of_its_own_in_our_session_below_our_priority() -> None:
     """Its own process group (``killpg`` ends the function's children; Ctrl-C at the terminal reaches
     only the emulator), the emulator's session (Linux's autogroup would otherwise weigh it as much as
-    the gateway, whatever its niceness), and ENVIRONMENT_NICENESS below the emulator's priority."""
+    the gateway, whatever its niceness), and ENVIRONMENT_NICENESS below the emulator's priority, a
+    batch process where Linux has them (a woken environment does not preempt the gateway)."""
     function = load_project(PROJECT).functions["Echo"]
 
     async def run() -> tuple[int, dict[str, int]]:
@@ -76,6 +77,7 @@ def test_an_environment_runs_in_a_group_of_its_own_in_our_session_below_our_prio
                 "group": os.getpgid(pid),
                 "session": os.getsid(pid),
                 "priority": os.getpriority(os.PRIO_PROCESS, pid),
+                "policy": os.sched_getscheduler(pid) if hasattr(os, "sched_getscheduler") else -1,
             }
             return pid, seen
         finally:
@@ -83,4 +85,10 @@ def test_an_environment_runs_in_a_group_of_its_own_in_our_session_below_our_prio
 
     pid, seen = asyncio.run(run())
     ours = os.getpriority(os.PRIO_PROCESS, 0)
-    assert seen == {"group": pid, "session": os.getsid(0), "priority": min(ours + ENVIRONMENT_NICENESS, 19)}
+    batch = os.SCHED_BATCH if hasattr(os, "SCHED_BATCH") else -1  # Linux's; elsewhere no policy is set
+    assert seen == {
+        "group": pid,
+        "session": os.getsid(0),
+        "priority": min(ours + ENVIRONMENT_NICENESS, 19),
+        "policy": batch,
+    }
