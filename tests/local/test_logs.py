@@ -5,7 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 
@@ -115,3 +118,27 @@ def test_flush_writes_at_once_and_the_turn_after_writes_nothing_twice() -> None:
 
     assert asyncio.run(shut_down()) == "[lambdaworks] shutting down\n"
     assert console.getvalue() == "[lambdaworks] shutting down\n"
+
+
+RICH_LATER = """
+import io, sys
+from lambdaworks.local.logs import Logs
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+terminal = Terminal()
+logs = Logs(terminal)
+print("rich" in sys.modules)
+logs.line("Api", "hello")
+print("rich" in sys.modules, "\\x1b[" in terminal.getvalue())
+"""
+
+
+def test_rich_is_imported_at_the_first_write_not_at_the_start() -> None:
+    """Importing rich took ~45 ms of the emulator's start, which its first answer waited for."""
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    env["TERM"] = "xterm-256color"
+    result = subprocess.run([sys.executable, "-c", RICH_LATER], capture_output=True, text=True, env=env, check=True)
+    assert result.stdout.split() == ["False", "True", "True"]  # then coloured, as before

@@ -3,8 +3,9 @@
 On a terminal (or with ``FORCE_COLOR``), rich colours each function's prefix with its own colour,
 dims Lambda's START/END/REPORT lines and shows errors in red; ``NO_COLOR`` turns colour off. Rich
 renders the escape codes once per function and kind of line, and every line reuses them: printing
-each line through rich cost ~140 µs, more than the request it logs. Piped or redirected output is
-plain text.
+each line through rich cost ~140 µs, more than the request it logs. Rich is imported at the first
+write, not at the start: its import took ~45 ms of the emulator's start-up. Piped or redirected
+output is plain text.
 ``--log-file`` adds one JSON object per line.
 
 Inside a running event loop, lines gather for FLUSH_EVERY seconds and go out in one write: the
@@ -41,12 +42,17 @@ class Logs:
         self.templates: dict[tuple[str, str], tuple[str, str]] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.console: Any = None
-        if _is_terminal(self.stream):
-            from rich.console import Console
+        self.ask_rich = _is_terminal(self.stream)  # whether to colour: rich decides at the first write
 
-            self.console = Console(file=self.stream, highlight=False, soft_wrap=True, emoji=False, markup=False)
-            if not self.console.is_terminal or self.console.no_color:
-                self.console = None
+    def _make_console(self) -> None:
+        """Ask rich whether (and how) to colour, once: at the first write, not at the start (importing
+        rich takes ~45 ms, which the emulator's first answer would wait for)."""
+        self.ask_rich = False
+        from rich.console import Console
+
+        console = Console(file=self.stream, highlight=False, soft_wrap=True, emoji=False, markup=False)
+        if console.is_terminal and not console.no_color:
+            self.console = console
 
     def colour(self, function: str) -> str:
         """The function's colour: stable for the life of the emulator."""
@@ -77,6 +83,8 @@ class Logs:
         waiting, self.waiting = self.waiting, []
         if not waiting:
             return
+        if self.ask_rich:
+            self._make_console()
         if self.console is None:
             self.stream.write("".join([f"[{function}] {text}\n" for function, text, _ in waiting]))
         else:
