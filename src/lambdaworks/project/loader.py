@@ -7,7 +7,6 @@ from pathlib import Path
 
 from lambdaworks.project.errors import ProjectError
 from lambdaworks.project.model import Project
-from lambdaworks.project.native import load_native, read_config
 from lambdaworks.project.sam import load_sam
 from lambdaworks.project.services import NO_SERVICES, LocalServices
 
@@ -25,7 +24,7 @@ def find_template(project_dir: Path, template: Path | None = None) -> Path:
         return path
     found = [project_dir / name for name in (*TEMPLATE_NAMES, NATIVE_NAME) if (project_dir / name).is_file()]
     pyproject = project_dir / PYPROJECT
-    if pyproject.is_file() and read_config(pyproject) is not None:
+    if pyproject.is_file() and _has_native_table(pyproject):
         found.append(pyproject)
     if len(found) > 1:
         names = ", ".join(path.name for path in found)
@@ -48,5 +47,15 @@ def load_project(
     local services answer (the values of their resources)."""
     path = find_template(project_dir.resolve(), template)
     if path.suffix == ".toml":
+        from lambdaworks.project.native import load_native
+
         return load_native(path, overrides, local)
     return load_sam(path, overrides, local)
+
+
+def _has_native_table(pyproject: Path) -> bool:
+    """Whether ``pyproject`` holds a ``[tool.lambdaworks]`` table (the native loader, with TOML and its
+    checks, is imported only for a project that may have one: ~10 ms a SAM project's start skips)."""
+    from lambdaworks.project.native import read_config
+
+    return read_config(pyproject) is not None

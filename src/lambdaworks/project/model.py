@@ -324,3 +324,19 @@ class Project:
 
     def function(self, name: str) -> Function | None:
         return self.functions.get(name)
+
+
+#: The event kinds that are schedules (EventBridge rules and EventBridge Scheduler).
+SCHEDULE_KINDS = ("Schedule", "ScheduleV2")
+
+
+def schedules_of(functions: Mapping[str, Function]) -> tuple[Schedule, ...]:
+    """The schedules of ``functions``' schedule events, checked already by the loader (their module,
+    zoneinfo with it, is imported only for a project that has some)."""
+    events = [(name, event) for name, function in functions.items() for event in function.events]
+    scheduled = [(name, event) for name, event in events if event.kind in SCHEDULE_KINDS]
+    if not scheduled:
+        return ()
+    from lambdaworks.project.schedule_expr import schedule_of
+
+    return tuple(schedule_of(name, event) for name, event in scheduled)

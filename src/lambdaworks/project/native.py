@@ -34,7 +34,6 @@ errors that name the key, since a typo here would otherwise be silently ignored.
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -51,6 +50,7 @@ from lambdaworks.project.model import (
     MAX_EVENT_AGE,
     MAX_RETRIES,
     NO_AUTH,
+    SCHEDULE_KINDS,
     Api,
     AsyncConfig,
     Authorizer,
@@ -67,12 +67,11 @@ from lambdaworks.project.model import (
     function_name_of,
     integration_timeout,
     limit_problem,
+    schedules_of,
 )
 from lambdaworks.project.native_services import NativeServices
 from lambdaworks.project.sam_auth import REST_AUTH_TTL, identity_source
-from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.services import NO_SERVICES, LocalServices, service_resources, source_problems
-from lambdaworks.project.tomlfile import tomllib
 from lambdaworks.wire.results import ALL_MEDIA_TYPES
 
 #: The APIs a function can name without declaring them, as SAM's implicit APIs.
@@ -153,6 +152,8 @@ def read_config(path: Path) -> dict[str, Any] | None:
 
     Returns None for a ``pyproject.toml`` without a ``[tool.lambdaworks]`` table.
     """
+    from lambdaworks.project.tomlfile import tomllib  # only for a project that has a TOML file
+
     try:
         with path.open("rb") as file:
             document = tomllib.load(file)
@@ -200,6 +201,8 @@ class Config:
             raise self.error(where, f"expected a table, got {value!r}")
         for key in value:
             if keys is not None and key not in keys:
+                import difflib  # a typo's suggestion: imported when there is one to make
+
                 close = difflib.get_close_matches(key, keys, n=1)
                 hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(keys)}"
                 raise self.error(where, f"unknown key {key!r}{hint}")
@@ -234,7 +237,7 @@ class Config:
             f"{name}.{event.name}: {problem}"
             for name, function in functions.items()
             for event in function.events
-            if event.kind not in ("Schedule", "ScheduleV2")
+            if event.kind not in SCHEDULE_KINDS
             for problem in source_problems(event.kind, event.properties, services, self.local.port)
         )
         used = {route.api for route in routes}
@@ -245,12 +248,7 @@ class Config:
             apis=frozen_map({name: api for name, api in apis.items() if name in used or name not in IMPLICIT_APIS}),
             routes=tuple(routes),
             warnings=tuple(self.warnings),
-            schedules=tuple(
-                schedule_of(name, event)
-                for name, function in functions.items()
-                for event in function.events
-                if event.kind in ("Schedule", "ScheduleV2")
-            ),
+            schedules=schedules_of(functions),
             parameters=frozen_map(parameters),
             services=frozen_map(services),
         )
@@ -621,6 +619,8 @@ class Config:
                 if "input" in spec:
                     properties["Input"] = json.dumps(self.table(spec["input"], f"{where}.{name}.input"))
                 event = EventSource(name=name, kind="ScheduleV2", properties=frozen_map(properties))
+            from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
+
             try:
                 schedule_of(function, event)
             except ScheduleError as exc:

@@ -22,6 +22,7 @@ from lambdaworks.project.model import (
     EVENT_AGE_BOUNDS,
     MAX_EVENT_AGE,
     MAX_RETRIES,
+    SCHEDULE_KINDS,
     Api,
     AsyncConfig,
     Destination,
@@ -33,9 +34,9 @@ from lambdaworks.project.model import (
     frozen_map,
     function_name_of,
     integration_timeout,
+    schedules_of,
 )
 from lambdaworks.project.sam_auth import api_cors, route_auth, with_auth_and_cors
-from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
 from lambdaworks.project.services import (
     NAME_PROPERTY,
     NO_SERVICES,
@@ -171,7 +172,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None, local: Loca
         f"{name}.{event.name}: {problem}"
         for name, function in functions.items()
         for event in function.events
-        if event.kind not in ("Schedule", "ScheduleV2")
+        if event.kind not in SCHEDULE_KINDS
         for problem in source_problems(event.kind, event.properties, services, local.port)
     )
     apis = with_binary_defaults(apis, routes, warnings.append)
@@ -183,12 +184,7 @@ def load_sam(path: Path, overrides: Mapping[str, str] | None = None, local: Loca
         routes=tuple(routes),
         warnings=tuple(warnings),
         services=frozen_map(services),
-        schedules=tuple(
-            schedule_of(name, event)
-            for name, function in functions.items()
-            for event in function.events
-            if event.kind in ("Schedule", "ScheduleV2")
-        ),
+        schedules=schedules_of(functions),
     )
 
 
@@ -366,7 +362,9 @@ def load_function(
             continue
         resolved = resolver.resolve(event_props, f"{name}.Events.{event_name}")
         events.append(EventSource(name=event_name, kind=kind, properties=frozen_map(resolved)))
-        if kind in ("Schedule", "ScheduleV2"):
+        if kind in SCHEDULE_KINDS:
+            from lambdaworks.project.schedule_expr import ScheduleError, schedule_of
+
             try:
                 schedule_of(name, events[-1])
             except ScheduleError as exc:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 from lambdaworks.project.errors import ProjectError
-from lambdaworks.project.tomlfile import tomllib
 
 NAME = "samconfig.toml"
 DEFAULT_ENV = "default"
@@ -27,6 +26,8 @@ def samconfig_tables(path: Path, env: str) -> dict[str, dict[str, Any]]:
         if env != DEFAULT_ENV:
             raise ProjectError(f"--config-env {env}: there is no {path}")
         return {}
+    from lambdaworks.project.tomlfile import tomllib  # only when there is a file to read
+
     try:
         document = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

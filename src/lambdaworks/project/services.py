@@ -11,7 +11,6 @@ stays reachable. ``Ref`` and ``Fn::GetAtt`` of these resources resolve to the lo
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -94,6 +93,8 @@ class ServiceResource:
 
 def generated_name(root: str, logical_id: str, kind: str, properties: Mapping[str, Any]) -> str:
     """The name CloudFormation would make for a resource whose template gives none (stable here)."""
+    import hashlib  # only for a project with AWS resources
+
     suffix = hashlib.sha256(f"{root}\0{logical_id}".encode()).hexdigest()[:12].upper()
     fifo = kind == QUEUE and str(properties.get("FifoQueue", "")).lower() == "true"
     if kind == BUCKET:
