@@ -17,7 +17,7 @@ from lambdaworks.local.live import LiveProject
 from lambdaworks.local.logs import Logs
 from lambdaworks.local.pool import FunctionPool
 from lambdaworks.local.variables import DEFAULT_HOST, HostVariables
-from lambdaworks.project.model import Project
+from lambdaworks.project.model import Function, Project
 
 T = TypeVar("T")
 
@@ -80,7 +80,7 @@ class Invoker:
             return self.refuse(name, invocation.request_id, function.unsupported)
         start = self._started(name, invocation)
         outcome = await self.pool(name).invoke(invocation, wait)
-        end, report = self._ended(name, invocation, outcome)
+        end, report = self._ended(function, invocation, outcome)
         if tail:  # the Invoke API's LogType=Tail: the invocation's whole log, Lambda's lines too
             outcome.logs = f"{start}\n{outcome.logs}{end}\n{report}\n"
         return outcome
@@ -91,16 +91,17 @@ class Invoker:
         self.logs.line(name, start, request_id=invocation.request_id)
         return start
 
-    def _ended(self, name: str, invocation: Invocation, outcome: Outcome) -> tuple[str, str]:
-        """Log how ``invocation`` ended (a timeout's or a crash's message) and Lambda's END and REPORT
-        lines, and return those two."""
-        request_id = invocation.request_id
+    def _ended(self, function: Function, invocation: Invocation, outcome: Outcome) -> tuple[str, str]:
+        """Log how ``invocation`` of ``function`` (as it was when the invocation started: a reload may
+        have changed it since) ended, a timeout's or a crash's message, and Lambda's END and REPORT
+        lines; return those two."""
+        name, request_id = function.name, invocation.request_id
         if outcome.error_type in ("Sandbox.Timedout", "Runtime.ExitError"):
             self.logs.line(name, json.loads(outcome.payload)["errorMessage"])
         duration = outcome.duration_ms
         report = (
             f"REPORT RequestId: {request_id}\tDuration: {duration:.2f} ms\t"
-            f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {self.project.functions[name].memory_size} MB\t"
+            f"Billed Duration: {math.ceil(duration)} ms\tMemory Size: {function.memory_size} MB\t"
             f"Max Memory Used: {outcome.max_memory_mb} MB\t"  # AWS's REPORT line ends with a tab
         )
         if outcome.init_duration_ms is not None:
@@ -151,19 +152,19 @@ class Invoker:
             result = future.result()
             outcome = env.conclude(invocation, *result)
             if outcome is None or not pool.give_back(env, generation):  # a kill, a release, a caller to wake
-                ending = self._end_slowly(name, pool, env, generation, invocation, result, answer)
+                ending = self._end_slowly(function, pool, env, generation, invocation, result, answer)
                 self.keep(asyncio.ensure_future(ending))
                 return
             answer(outcome)
             env.end_output()
-            self._ended(name, invocation, outcome)
+            self._ended(function, invocation, outcome)
 
         env.begin(invocation).add_done_callback(ended)
         return True
 
     async def _end_slowly(
         self,
-        name: str,
+        function: Function,
         pool: FunctionPool,
         env: Environment,
         generation: int,
@@ -178,7 +179,7 @@ class Invoker:
             outcome = await env.finish(invocation, *result)
         finally:
             await pool.release(env, generation)
-        self._ended(name, invocation, outcome)
+        self._ended(function, invocation, outcome)
         answer(outcome)
 
     def refuse(self, name: str, request_id: str, reason: str) -> Outcome:
