@@ -117,15 +117,10 @@ class Invoker:
         end and REPORT. When the function's own limits (the wait for an environment, init and its
         timeout) end it first anyway, no timer is set, and the invocation itself is returned."""
         invocation = self.invoke(name, payload, wait=wait)
-        if not self._needs_timer(name, limit, wait):
+        function = self.project.functions[name]
+        if is_debugged(function) or not _may_outlast(function, limit, wait):  # a paused breakpoint is no 504
             return invocation
         return asyncio.wait_for(asyncio.shield(self.keep(asyncio.ensure_future(invocation))), limit)
-
-    def _needs_timer(self, name: str, limit: float, wait: float) -> bool:
-        """Whether a caller that gives up after ``limit`` seconds may see ``name``'s invocation outlast
-        it (not under a debugger: a paused breakpoint is no 504)."""
-        function = self.project.functions[name]
-        return not is_debugged(function) and wait + INIT_TIMEOUT + function.timeout >= limit
 
     def start_warm(
         self, name: str, payload: bytes, limit: float, wait: float, answer: Callable[[Outcome], None]
@@ -136,7 +131,7 @@ class Invoker:
         is needed (with ``limit`` and ``wait``, its arguments): no environment is warm, the function
         cannot run here or runs under a debugger, or it may outlast ``limit``."""
         function = self.project.functions[name]
-        if function.unsupported or is_debugged(function) or self._needs_timer(name, limit, wait):
+        if function.unsupported or is_debugged(function) or _may_outlast(function, limit, wait):
             return False
         pool = self.pool(name)
         env = pool.take()
@@ -231,3 +226,9 @@ class Invoker:
         for pool in self.pools.values():
             await pool.close()
         self.logs.flush()  # the last lines (shutdown, REPORTs) before the loop ends
+
+
+def _may_outlast(function: Function, limit: float, wait: float) -> bool:
+    """Whether an invocation of ``function`` (after up to ``wait`` seconds for an environment, and an
+    init) may outlast a caller that gives up after ``limit`` seconds."""
+    return wait + INIT_TIMEOUT + function.timeout >= limit

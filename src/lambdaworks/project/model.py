@@ -333,8 +333,12 @@ SCHEDULE_KINDS = ("Schedule", "ScheduleV2")
 def schedules_of(functions: Mapping[str, Function]) -> tuple[Schedule, ...]:
     """The schedules of ``functions``' schedule events, checked already by the loader (their module,
     zoneinfo with it, is imported only for a project that has some)."""
-    events = [(name, event) for name, function in functions.items() for event in function.events]
-    scheduled = [(name, event) for name, event in events if event.kind in SCHEDULE_KINDS]
+    scheduled = [
+        (name, event)
+        for name, function in functions.items()
+        for event in function.events
+        if event.kind in SCHEDULE_KINDS
+    ]
     if not scheduled:
         return ()
     from lambdaworks.project.schedule_expr import schedule_of
