@@ -64,13 +64,12 @@ class RuntimeSockets:
             address = "@" + name
         else:
             address = str(Path(tempfile.mkdtemp(prefix="lambdaworks-")) / "runtime.sock")
+        sockets.lane_address = address
         try:
             sockets.lane = bind_unix(address)
         except OSError:  # a path too long for the platform, say: HTTP alone still serves every client
-            if not address.startswith("@"):
-                shutil.rmtree(Path(address).parent, ignore_errors=True)
-            return sockets
-        sockets.lane_address = address
+            sockets.remove_lane_folder()
+            sockets.lane_address = None
         return sockets
 
     def close(self) -> None:
@@ -107,9 +106,14 @@ class Launched:
                 os.killpg(self.process.pid, signal.SIGKILL)  # its children too
             self.process.kill()
             self.process.wait()
-        os.close(self.output)
-        self.sockets.close()
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        _release(self.output, self.sockets, self.tmp)
+
+
+def _release(output: int, sockets: RuntimeSockets, tmp: str) -> None:
+    """Close what an environment's process leaves behind: its output pipe, its sockets, its /tmp."""
+    os.close(output)
+    sockets.close()
+    shutil.rmtree(tmp, ignore_errors=True)
 
 
 def command(function: Function) -> list[str]:
@@ -147,9 +151,7 @@ def launch(function: Function, host: HostVariables = DEFAULT_HOST, lane: bool | 
         )
         lower_priority(process.pid)
     except BaseException:
-        os.close(read)
-        sockets.close()
-        shutil.rmtree(tmp, ignore_errors=True)
+        _release(read, sockets, tmp)
         raise
     finally:
         os.close(write)
