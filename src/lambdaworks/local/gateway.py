@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Mapping
+from functools import lru_cache
 from typing import Any
 from urllib.parse import unquote
 
@@ -53,50 +54,68 @@ def routed_path(api: Api, path: str) -> str | None:
     segment of the API's URLs, as on AWS (``/dev/items`` is ``/items`` of stage ``dev``); a REST
     API is also served at the root, as sam local serves it (its events carry the stage either way,
     so the URLs an app builds from them, ``/Prod/...``, are served too)."""
-    if api.stage == "$default":
+    return routed_path_of(api.stage, api.kind, path)
+
+
+def routed_path_of(stage: str, kind: str, path: str) -> str | None:
+    """:func:`routed_path` for an API's ``stage`` and ``kind``."""
+    if stage == "$default":
         return path
-    prefix = f"/{api.stage}"
+    prefix = f"/{stage}"
     if path == prefix:
         return "/"
     if path.startswith(prefix + "/"):
         return path[len(prefix) :]
-    return path if api.kind == "rest" else None
+    return path if kind == "rest" else None
 
 
-def forwarded(request: Request) -> list[tuple[str, str]]:
+@lru_cache(maxsize=256)
+def forwarded(client_ip: str, port: int) -> tuple[tuple[str, str], ...]:
     """The ``X-Forwarded-*`` headers the gateway adds to an event, in REST's spelling, each unless
-    the client sent its own: the connection as this gateway saw it (plain HTTP, on its port)."""
-    return [
-        ("X-Forwarded-For", request.client[0]),
-        ("X-Forwarded-Port", str(request.local_port)),
-        ("X-Forwarded-Proto", "http"),
-    ]
+    the client sent its own: the connection as this gateway saw it (plain HTTP, on its port).
+    Remembered: a client sends request after request on one connection."""
+    return (("X-Forwarded-For", client_ip), ("X-Forwarded-Port", str(port)), ("X-Forwarded-Proto", "http"))
+
+
+@lru_cache(maxsize=256)
+def _lower_forwarded(client_ip: str, port: int) -> tuple[tuple[str, str], ...]:
+    return tuple((name.lower(), value) for name, value in forwarded(client_ip, port))
+
+
+@lru_cache(maxsize=MATCHES_KEPT)
+def event_path(stage: str, kind: str, path: str) -> str:
+    """A payload 2.0 event's ``rawPath`` for a request to ``path`` of an API of ``kind`` at ``stage``:
+    decoded, as an HTTP API hands it over, with the stage a named one prefixes (remembered per path:
+    a client asks for the same few again and again)."""
+    routed = routed_path_of(stage, kind, path)
+    encoded = split_path(routed or path, None)[0]
+    raw_path = unquote(encoded) if "%" in encoded else encoded
+    return raw_path if stage == "$default" else f"/{stage}{raw_path}"
 
 
 def http_event(request: Request, api: Api, match: Match, request_id: str) -> dict[str, Any]:
     """A payload 2.0 event: the client's headers read once, in the form the event holds them."""
     given, cookies = sent_headers(request.headers, [])
-    client_ip, port = request.client[0], request.local_port
-    for name, value in forwarded(request):  # the client's own X-Forwarded-* are kept
-        given.setdefault(name.lower(), value)
+    client_ip = request.client[0]
+    for name, value in _lower_forwarded(client_ip, request.local_port):  # the client's own are kept
+        given.setdefault(name, value)
     content_type, host = given.get("content-type"), given.get("host")
     if content_type is not None and "," in content_type:  # sent twice: the first is the one read
         content_type = request.header("content-type")
     if host is not None and "," in host:
         host = request.header("host")
-    domain, front = lower_front_door(host or f"127.0.0.1:{port}", "", client_ip)
-    path = split_path(routed_path(api, request.path) or request.path, None)[0]
-    raw_path = unquote(path) if "%" in path else path  # an HTTP API hands the path over decoded
+    domain, front = lower_front_door(host or f"127.0.0.1:{request.local_port}", "", client_ip)
     route = match.route
     body = request.body
+    query = request.query
     return v2_event(
         request.method,
-        raw_path if api.stage == "$default" else f"/{api.stage}{raw_path}",
-        request.query.lstrip("?"),
+        event_path(api.stage, api.kind, request.path),
+        query.lstrip("?"),
         merge_headers(front, given),
         cookies,
-        query_parameters(request.query) if request.query else {},
-        *body_field(body or None, None, bool(body) and not is_text_media_type(content_type)),
+        query_parameters(query) if query else {},
+        *body_field(body, None, not is_text_media_type(content_type)) if body else (None, False),
         route_key="$default" if route.path == "$default" else f"{route.method} {route.path}",
         stage=api.stage,
         host=domain,
@@ -273,7 +292,7 @@ class Gateway:
                 host = value if host is None else host
             elif lowered in FORWARDED:
                 sent.add(lowered)
-        added = forwarded(request)
+        added = list(forwarded(request.client[0], request.local_port))
         if sent:
             added = [pair for pair in added if pair[0].lower() not in sent]
         route = match.route

@@ -140,7 +140,10 @@ def query_parameters(query: QueryIn) -> dict[str, str]:
 
 def merge_headers(front: Iterable[tuple[str, str]], given: dict[str, str]) -> dict[str, str]:
     """API Gateway's own headers (lower-case names), unless the client sent them, then the client's."""
-    merged = {key: value for key, value in front if key not in given}
+    merged = {}
+    for key, value in front:  # a loop: a comprehension is a call of its own before Python 3.12
+        if key not in given:
+            merged[key] = value
     merged.update(given)
     return merged
 

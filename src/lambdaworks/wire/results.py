@@ -128,8 +128,9 @@ def to_response(
     headers = headers_of(result)
     if front == REST and find_header(headers, "content-type") is None:
         headers.append(("Content-Type", "application/json"))
-    if front in (HTTP_V2, FUNCTION_URL):
-        headers.extend(("Set-Cookie", str(cookie)) for cookie in result.get("cookies") or ())
+    cookies = result.get("cookies") if front in (HTTP_V2, FUNCTION_URL) else None
+    if cookies:
+        headers.extend(("Set-Cookie", str(cookie)) for cookie in cookies)
     given = result.get("body")
     raw = b"" if given is None else str(given).encode()
     if result.get("isBase64Encoded") and (front != REST or media_matches(first_media(accept), binary_media_types)):
