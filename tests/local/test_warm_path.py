@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -95,3 +96,17 @@ def test_a_warm_environment_that_times_out_or_crashes_is_replaced(
     status, body = get(live, "ok")
     assert status == 200
     assert body != before  # a fresh environment
+
+
+def test_an_invocation_has_its_whole_timeout_after_an_earlier_one_on_the_same_environment(live: LiveEmulator) -> None:
+    """An environment has one timer, set for the deadline of the invocation that armed it: when it rings
+    during a later invocation, that one still runs to its own deadline (Timeout: 1 s from its start)."""
+    assert get(live, "ok")[0] == 200
+    time.sleep(0.5)  # the earlier invocation's deadline comes half-way through the next one
+    mark = len(live.lines)
+    status, _ = get(live, "sleep")
+    assert status == 500
+    lines = lines_of(live, mark, "Task timed out after 1.00 seconds")
+    report = next(line for line in lines if line.startswith("[Work] REPORT RequestId"))
+    duration = float(report.split("\tDuration: ")[1].split(" ms")[0])
+    assert 1000 <= duration < 3000

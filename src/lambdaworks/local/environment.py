@@ -37,11 +37,7 @@ from lambdaworks.project.model import Function
 
 PEAK_EVERY = 0.25  # seconds between readings of the kernel's high-water mark for REPORT
 MEMORY_EVERY = 0.02  # seconds between readings of a running environment's memory
-
-
-def _expire(future: asyncio.Future[tuple[str, bytes, str]]) -> None:
-    if not future.done():
-        future.set_result(("timeout", b"", ""))
+CLOCK_SLACK = 0.001  # how early the loop may run a timer (uvloop counts in milliseconds)
 
 
 class Environment:
@@ -71,6 +67,11 @@ class Environment:
         self.lane_lines = Lines(self._line)  # what our bootstrap's sys.stdout/sys.stderr write, on the lane
         self.api.on_output = self.lane_lines.feed
         self._memory_timer: asyncio.TimerHandle | None = None
+        # The invocation whose time runs (from begin to conclude), when it runs out (loop time), and the
+        # one timer that checks: re-armed when it finds a later deadline, not made per invocation.
+        self._timed: Invocation | None = None
+        self._deadline = 0.0
+        self._clock: asyncio.TimerHandle | None = None
         self.memory: TreeMemory | None = None  # its processes' memory (Linux's /proc)
 
     @property
@@ -146,7 +147,7 @@ class Environment:
         try:
             result = await invocation.future
         finally:
-            invocation.cancel_timer()
+            self._untime(invocation)
         self.end_output()  # what the function wrote before its result is logged before END, as on Lambda
         return await self.finish(invocation, *result)
 
@@ -161,13 +162,31 @@ class Environment:
         self.api.dispatch(invocation)
         if self._memory_timer is None:  # a timer, not a task: nothing wakes per invocation
             self._memory_timer = loop.call_later(MEMORY_EVERY, self._watch_memory)
-        invocation.timer = loop.call_later(self.function.timeout + 0.05, _expire, future)  # cheaper than wait_for
+        self._timed, self._deadline = invocation, loop.time() + self.function.timeout + 0.05
+        if self._clock is None:
+            self._clock = loop.call_at(self._deadline, self._time_up)
         return future
+
+    def _time_up(self) -> None:
+        """The clock rang: end the invocation whose time has run out, or wait for the one running now."""
+        self._clock = None
+        invocation = self._timed
+        if invocation is None or invocation.future is None:
+            return
+        loop = invocation.future.get_loop()
+        if self._deadline - loop.time() > CLOCK_SLACK:  # a later invocation's deadline
+            self._clock = loop.call_at(self._deadline, self._time_up)
+        elif not invocation.future.done():
+            invocation.future.set_result(("timeout", b"", ""))
+
+    def _untime(self, invocation: Invocation) -> None:
+        if self._timed is invocation:
+            self._timed = None
 
     def conclude(self, invocation: Invocation, kind: str, body: bytes, error_type: str) -> Outcome | None:
         """The outcome of an invocation that ended; None for one whose time ran out, which :meth:`finish`
         ends. (An invocation that keeps its logs, ``tail``, has all of them: :meth:`end_output` came first.)"""
-        invocation.cancel_timer()
+        self._untime(invocation)
         if invocation.tail:
             self.api.current = None
         if kind == "timeout":
@@ -313,6 +332,9 @@ class Environment:
         if self._memory_timer is not None:
             self._memory_timer.cancel()
             self._memory_timer = None
+        if self._clock is not None:
+            self._clock.cancel()
+            self._clock = None
         if self.pipe is not None:
             self.pipe.drain()
             self.pipe.close()

@@ -24,12 +24,6 @@ class Invocation:
     logs: list[str] = field(default_factory=list)
     started: float = 0.0
     tail: bool = False  # the caller wants the logs (Invoke API LogType=Tail): wait for the pipe to drain
-    timer: asyncio.TimerHandle | None = None  # its timeout, while it runs
-
-    def cancel_timer(self) -> None:
-        if self.timer is not None:
-            self.timer.cancel()
-            self.timer = None
 
 
 @dataclass
