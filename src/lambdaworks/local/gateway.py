@@ -115,7 +115,7 @@ def http_event(request: Request, api: Api, match: Match, request_id: str) -> dic
         merge_headers(front, given),
         cookies,
         query_parameters(query) if query else {},
-        *body_field(body, None, not is_text_media_type(content_type)) if body else (None, False),
+        *(body_field(body, None, not is_text_media_type(content_type)) if body else (None, False)),
         route_key="$default" if route.path == "$default" else f"{route.method} {route.path}",
         stage=api.stage,
         host=domain,
